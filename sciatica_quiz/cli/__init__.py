@@ -1,0 +1,66 @@
+"""The `sciatica-quiz` command line: a thin layer over the library.
+
+Every command parses its options, makes one or two library calls and prints the result. Errors a
+user can cause are QuizError subclasses; they are caught once, here, and printed as `Error: ...`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import click
+
+from sciatica_quiz import __version__
+from sciatica_quiz.cli.banks import list_banks, schema, stats, validate
+from sciatica_quiz.errors import QuizError
+
+EXIT_INTERRUPTED = 130
+
+
+class UserError(click.ClickException):
+    """A QuizError shown to the user: one `Error:` line per problem, exit status 1."""
+
+    def __init__(self, error: QuizError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    def show(self, file: Any = None) -> None:
+        for line in self.error.lines():
+            click.echo(f"Error: {line}", err=True)
+
+
+class QuizGroup(click.Group):
+    """A group that turns library errors and Ctrl-C into short messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuizError as exc:
+            raise UserError(exc) from None
+        except KeyboardInterrupt:
+            _interrupted(ctx)
+
+
+def _interrupted(ctx: click.Context) -> NoReturn:
+    click.echo("\nInterrupted.", err=True)
+    ctx.exit(EXIT_INTERRUPTED)
+
+
+@click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sciatica-quiz")
+def main() -> None:
+    """Study sciatica for massage therapy: quizzes, spaced repetition, Anki decks and handouts.
+
+    Built-in banks cover anatomy, symptoms, causes, assessment and red flags, management,
+    special populations and the evidence. Add your own banks with --bank.
+
+    \b
+    Example:
+      sciatica-quiz validate && sciatica-quiz stats
+    """
+
+
+main.add_command(validate)
+main.add_command(list_banks)
+main.add_command(stats)
+main.add_command(schema)

@@ -1,0 +1,86 @@
+"""Options shared by every command that reads banks, defined once."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sciatica_quiz.model import QuestionType
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class BankArgs:
+    """Which banks to load: the built-in ones (unless --no-builtin) plus --bank paths."""
+
+    paths: tuple[Path, ...] = ()
+    builtin: bool = True
+
+    def load(self) -> Any:
+        """Load the library (imported here so `--help` stays light)."""
+        from sciatica_quiz.loader import load_library
+
+        return load_library(self.paths, builtin=self.builtin)
+
+
+def bank_options(f: F) -> F:
+    """Add --bank and --no-builtin, passed to the command as `banks: BankArgs`."""
+
+    @click.option(
+        "--bank",
+        "bank_paths",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Also load this bank file or folder of banks (repeatable).",
+    )
+    @click.option("--no-builtin", is_flag=True, help="Leave out the built-in banks.")
+    @functools.wraps(f)
+    def wrapper(*args: Any, bank_paths: tuple[Path, ...], no_builtin: bool, **kwargs: Any) -> Any:
+        if no_builtin and not bank_paths:
+            raise click.UsageError("--no-builtin needs at least one --bank PATH")
+        return f(*args, banks=BankArgs(bank_paths, not no_builtin), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def selection_options(f: F) -> F:
+    """Add --bank/--no-builtin and the filters, passed as `banks` and `selection`."""
+
+    @bank_options
+    @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
+    @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only questions with this tag or its '::' children (repeatable).")
+    @click.option(
+        "--type",
+        "types",
+        multiple=True,
+        type=click.Choice([t.value for t in QuestionType]),
+        help="Only this question type (repeatable).",
+    )
+    @click.option(
+        "--difficulty",
+        "difficulties",
+        multiple=True,
+        type=click.IntRange(1, 3),
+        help="Only this difficulty, 1 recall to 3 clinical reasoning (repeatable).",
+    )
+    @functools.wraps(f)
+    def wrapper(
+        *args: Any,
+        topics: tuple[str, ...],
+        tags: tuple[str, ...],
+        types: tuple[str, ...],
+        difficulties: tuple[int, ...],
+        **kwargs: Any,
+    ) -> Any:
+        from sciatica_quiz.selection import Selection
+
+        selection = Selection.of(topics, tags, types, difficulties)
+        return f(*args, selection=selection, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,48 @@
+"""The one exception family for everything a user can cause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class QuizError(Exception):
+    """Base class for errors caused by input, options or files; the CLI prints them as `Error:`."""
+
+    def lines(self) -> list[str]:
+        """Return the message as one or more lines, each printed after `Error: `."""
+        return str(self).splitlines() or [type(self).__name__]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation problem at a place in a bank file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+class BankError(QuizError):
+    """One or more problems found while loading banks, sorted by file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class SelectionError(QuizError):
+    """A topic, tag or other filter that matches nothing."""
+
+
+class ExportError(QuizError):
+    """An output that cannot be written."""
+
+
+class StoreError(QuizError):
+    """The study-progress store cannot be opened or used."""

@@ -1,0 +1,66 @@
+"""Write output files atomically: a temporary file beside the target, renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from sciatica_quiz.errors import ExportError
+
+STDOUT = "-"
+
+
+def check_target(path: str | Path) -> Path:
+    """Return the target as a Path, or raise ExportError when it cannot be written there."""
+    p = Path(path)
+    if p.is_dir():
+        raise ExportError(f"{path}: is a folder; give a file name, e.g. {Path(path) / 'sciatica.out'}")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"{path}: folder '{parent}' does not exist; create it first")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"{path}: folder '{parent}' is not writable")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `path`, on any failure it is removed."""
+    target = check_target(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def open_output(path: str | Path) -> Iterator[BinaryIO]:
+    """Yield a binary stream for `path` ('-' is standard output), written atomically."""
+    if str(path) == STDOUT:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        yield f
+
+
+def write_output(path: str | Path, data: bytes) -> None:
+    """Write bytes to `path` ('-' is standard output) atomically."""
+    with open_output(path) as f:
+        f.write(data)
