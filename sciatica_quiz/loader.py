@@ -7,9 +7,9 @@ aliases: an "alias bomb" costs nothing because nothing is copied.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -109,7 +109,7 @@ class _FileReader:
         except RecursionError:  # pragma: no cover - only without libyaml
             self.fail(1, "YAML is nested too deeply")
         if node is None:
-            self.fail(1, "file holds no YAML document")
+            self.fail(1, "file is empty; a bank needs id, title, topic and questions")
         return node
 
     # -- node accessors -------------------------------------------------------------------
@@ -154,9 +154,10 @@ class _FileReader:
 
     def text(self, node: yaml.Node, what: str) -> str:
         """Return a scalar's text exactly as written (so `yes` stays 'yes'), stripped."""
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, f"'{what}' must be text, not a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}")
         self.check_tag(node)
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
+            self.fail(node, f"'{what}' must be text, not a {kind}")
         value = str(node.value).strip()
         if node.tag == _T + "null" or not value:
             self.fail(node, f"'{what}' is empty")
@@ -250,7 +251,7 @@ _SHAPE_KEYS: dict[str, tuple[QuestionType, ...]] = {
 def _read_question(
     r: _FileReader, node: yaml.Node, index: int, bank_id: str, topic: str, revised: date | None
 ) -> Question | None:
-    r.prefix = f"question {index}: "
+    r.prefix = f"question {_peek_id(node) or index}: "
     try:
         keys = r.mapping(node, "a question", QUESTION_KEYS)
         if "id" not in keys:
@@ -282,7 +283,10 @@ def _read_question(
                 allowed = " and ".join(t.value for t in types)
                 r.fail(keys[key][0], f"'{key}' is only for {allowed} questions")
         if qtype is QuestionType.CLOZE and "answer" in keys:
-            r.fail(keys["answer"][0], "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'")
+            r.fail(
+                keys["answer"][0],
+                "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'",
+            )
 
         fields: dict[str, object] = {}
         for key in ("prompt", "explanation", "case", "text"):
@@ -301,7 +305,12 @@ def _read_question(
             fields.update(_read_answer(r, qtype, keys["answer"][1]))
         try:
             return Question(
-                bank=bank_id, id=qid, topic=topic, type=qtype, line=line_of(node), **fields  # type: ignore[arg-type]
+                bank=bank_id,
+                id=qid,
+                topic=topic,
+                type=qtype,
+                line=line_of(node),
+                **fields,  # type: ignore[arg-type]
             )
         except InvalidModel as exc:
             for key, msg in exc.problems:
@@ -312,6 +321,15 @@ def _read_question(
         return None
     finally:
         r.prefix = ""
+
+
+def _peek_id(node: yaml.Node) -> str | None:
+    """Return a question's id as written, for messages about the question before it is read."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return f"'{value.value}'" if value.value else None
+    return None
 
 
 def _read_answer(r: _FileReader, qtype: QuestionType, node: yaml.Node) -> dict[str, object]:
@@ -340,12 +358,21 @@ def _read_answer(r: _FileReader, qtype: QuestionType, node: yaml.Node) -> dict[s
     return {"pairs": tuple(pairs)}
 
 
-def _read_bank(r: _FileReader, root: yaml.Node) -> tuple[Bank | None, dict[str, int], list[Source]]:
-    """Return the bank (None when it has problems), its id line and its own sources."""
+@dataclass
+class _BankRead:
+    """What one bank file gave: the bank (None when it has problems) and the parts that parsed."""
+
+    bank: Bank | None
+    lines: dict[str, int]
+    sources: list[Source]
+    questions: list[Question]
+
+
+def _read_bank(r: _FileReader, root: yaml.Node) -> _BankRead:
     try:
         keys = r.mapping(root, "a bank file", BANK_KEYS)
     except _Stop:
-        return None, {}, []
+        return _BankRead(None, {}, [], [])
     lines = {k: line_of(kn) for k, (kn, _) in keys.items()}
     missing = [k for k in ("id", "title", "topic", "questions") if k not in keys]
     if missing:
@@ -353,16 +380,12 @@ def _read_bank(r: _FileReader, root: yaml.Node) -> tuple[Bank | None, dict[str, 
     head: dict[str, object] = {}
     for key in ("id", "title", "topic", "description"):
         if key in keys:
-            try:
+            with contextlib.suppress(_Stop):
                 head[key] = r.text(keys[key][1], key)
-            except _Stop:
-                pass
     revised = None
     if "revised" in keys:
-        try:
+        with contextlib.suppress(_Stop):
             revised = r.day(keys["revised"][1], "revised")
-        except _Stop:
-            pass
     sources = _read_sources(r, keys["sources"][1]) if "sources" in keys else []
     questions: list[Question] = []
     ok = not missing and len(head) >= 3
@@ -387,7 +410,7 @@ def _read_bank(r: _FileReader, root: yaml.Node) -> tuple[Bank | None, dict[str, 
                 seen[q.id] = q.line
                 questions.append(q)
     if not ok or r.problems:
-        return None, lines, sources
+        return _BankRead(None, lines, sources, questions)
     try:
         bank = Bank(
             id=str(head["id"]), title=str(head["title"]), topic=str(head["topic"]),
@@ -397,8 +420,8 @@ def _read_bank(r: _FileReader, root: yaml.Node) -> tuple[Bank | None, dict[str, 
     except InvalidModel as exc:
         for key, msg in exc.problems:
             r.note(lines.get(key, 1), msg)
-        return None, lines, sources
-    return bank, lines, sources
+        return _BankRead(None, lines, sources, questions)
+    return _BankRead(bank, lines, sources, questions)
 
 
 # -- files and folders ---------------------------------------------------------------------
@@ -457,47 +480,52 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
     files = expand_paths(roots, problems)
     bibliography: dict[str, Source] = {}
     where: dict[str, str] = {}
-    banks: list[tuple[_FileReader, Bank, dict[str, int]]] = []
+    reads: list[tuple[str, _BankRead]] = []
     for path in sorted(files, key=lambda f: not _is_bibliography(f)):
-        read = _read_file(path, problems)
-        if read is None:
+        opened = _read_file(path, problems)
+        if opened is None:
             continue
-        r, root = read
+        r, root = opened
         if _is_bibliography(path):
-            try:
+            with contextlib.suppress(_Stop):
                 keys = r.mapping(root, "a bibliography file", BIBLIOGRAPHY_KEYS)
                 if "sources" not in keys:
                     r.fail(root, "bibliography file needs a 'sources' list")
                 for src in _read_sources(r, keys["sources"][1]):
                     _add_source(bibliography, where, src, r.path, problems)
-            except _Stop:
-                pass
             problems.extend(r.problems)
             continue
-        bank, lines, own = _read_bank(r, root)
+        read = _read_bank(r, root)
         problems.extend(r.problems)
-        if bank is not None:
-            banks.append((r, bank, lines))
-            for src in own:
-                _add_source(bibliography, where, src, r.path, problems)
+        reads.append((r.path, read))
+        for src in read.sources:
+            _add_source(bibliography, where, src, r.path, problems)
     bank_paths: dict[str, str] = {}
-    for r, bank, lines in banks:
-        if bank.id in bank_paths:
+    for shown, read in reads:
+        bank = read.bank
+        if bank is not None and bank.id in bank_paths:
+            line = read.lines.get("id", 1)
             problems.append(
-                Problem(r.path, lines.get("id", 1), f"bank id '{bank.id}' is already used by {bank_paths[bank.id]}")
+                Problem(shown, line, f"bank id '{bank.id}' is already used by {bank_paths[bank.id]}")
             )
-        bank_paths.setdefault(bank.id, r.path)
-        for q in bank.questions:
-            for sid in q.sources:
-                if sid not in bibliography:
-                    close = difflib.get_close_matches(sid, list(bibliography), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    problems.append(
-                        Problem(r.path, q.line, f"question '{q.id}': unknown source '{sid}'{hint}")
-                    )
+        elif bank is not None:
+            bank_paths[bank.id] = shown
+        problems.extend(_unknown_sources(shown, read.questions, bibliography))
     if problems:
         raise BankError(problems)
-    return Library(banks=tuple(b for _, b, _ in banks), sources=MappingProxyType(bibliography))
+    banks = tuple(read.bank for _, read in reads if read.bank is not None)
+    return Library(banks=banks, sources=MappingProxyType(bibliography))
+
+
+def _unknown_sources(
+    path: str, questions: list[Question], bibliography: dict[str, Source]
+) -> Iterator[Problem]:
+    for q in questions:
+        for sid in q.sources:
+            if sid not in bibliography:
+                close = difflib.get_close_matches(sid, list(bibliography), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                yield Problem(path, q.line, f"question '{q.id}': unknown source '{sid}'{hint}")
 
 
 def _add_source(
@@ -505,7 +533,9 @@ def _add_source(
 ) -> None:
     old = bibliography.get(src.id)
     if old is not None and old != src:
-        problems.append(Problem(path, 0, f"source '{src.id}' is already defined differently in {where[src.id]}"))
+        problems.append(
+            Problem(path, 0, f"source '{src.id}' is already defined differently in {where[src.id]}")
+        )
         return
     bibliography[src.id] = src
     where.setdefault(src.id, path)

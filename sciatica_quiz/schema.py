@@ -8,6 +8,7 @@ from sciatica_quiz.model import BUILTIN_TOPICS, MAX_CHOICES, MIN_CHOICES, Questi
 
 _SLUG = "^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+_TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT, "minItems": 1}
 
 
 def _source() -> dict[str, Any]:
@@ -67,11 +68,11 @@ def bank_schema() -> dict[str, Any]:
             _when(QuestionType.MULTIPLE_CHOICE, {"required": ["prompt", "choices", "answer"],
                                                  "properties": {"answer": _TEXT}}),
             _when(QuestionType.MULTIPLE_ANSWER, {"required": ["prompt", "choices", "answer"],
-                                                 "properties": {"answer": {"type": "array", "items": _TEXT, "minItems": 1}}}),
+                                                 "properties": {"answer": _TEXTS}}),
             _when(QuestionType.TRUE_FALSE, {"required": ["prompt", "answer"],
                                             "properties": {"answer": {"type": "boolean"}}}),
             _when(QuestionType.SHORT_ANSWER, {"required": ["prompt", "answer"],
-                                              "properties": {"answer": {"anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]}}}),
+                                              "properties": {"answer": {"anyOf": [_TEXT, _TEXTS]}}}),
             _when(QuestionType.CLOZE, {"required": ["text"], "not": {"required": ["answer"]}}),
             _when(QuestionType.MATCHING, {"required": ["prompt", "answer"],
                                           "properties": {"answer": {"type": "object", "minProperties": 2,

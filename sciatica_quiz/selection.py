@@ -54,11 +54,15 @@ def select(library: Library, selection: Selection = Selection()) -> tuple[Questi
     questions = library.questions
     topics = set(library.topics)
     for topic in sorted(selection.topics - topics):
-        raise SelectionError(f"unknown topic '{topic}'{_hint(topic, topics)}; topics: {', '.join(library.topics)}")
+        raise SelectionError(
+            f"unknown topic '{topic}'{_hint(topic, topics)}; topics: {', '.join(library.topics)}"
+        )
     all_tags = {t for q in questions for t in q.tags}
     for tag in sorted(selection.tags):
         if not any(_tag_matches(tag, (t,)) for t in all_tags):
-            raise SelectionError(f"no question has tag '{tag}'{_hint(tag, all_tags)}; see 'sciatica-quiz stats' for tags")
+            raise SelectionError(
+                f"no question has tag '{tag}'{_hint(tag, all_tags)}; see 'sciatica-quiz stats' for tags"
+            )
     chosen = tuple(q for q in questions if selection.matches(q))
     if not chosen:
         raise SelectionError("no questions match the selection; loosen --topic/--tag/--type/--difficulty")

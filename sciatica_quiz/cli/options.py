@@ -54,7 +54,13 @@ def selection_options(f: F) -> F:
 
     @bank_options
     @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
-    @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only questions with this tag or its '::' children (repeatable).")
+    @click.option(
+        "--tag",
+        "tags",
+        multiple=True,
+        metavar="TAG",
+        help="Only questions with this tag or its '::' children (repeatable).",
+    )
     @click.option(
         "--type",
         "types",

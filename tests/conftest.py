@@ -1,0 +1,25 @@
+"""Shared test helpers: paths to fixture banks and a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sciatica_quiz.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "good" / "sample.yaml"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def cli() -> CliRunner:
+    """Return a Click test runner."""
+    return CliRunner()
+
+
+def run(args: list[str], input: str | None = None, catch: bool = True) -> Result:
+    """Run the CLI with arguments as a person would type them."""
+    return CliRunner().invoke(main, args, input=input, catch_exceptions=catch)
