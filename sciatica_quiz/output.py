@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ def check_target(path: str | Path) -> Path:
     """Return the target as a Path, or raise ExportError when it cannot be written there."""
     p = Path(path)
     if p.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name, e.g. {Path(path) / 'sciatica.out'}")
+        raise ExportError(f"{path}: is a folder; give a file name inside it")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise ExportError(f"{path}: folder '{parent}' does not exist; create it first")
@@ -30,7 +31,18 @@ def check_target(path: str | Path) -> Path:
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces `path`, on any failure it is removed."""
+    """Yield a temporary path to write; on success it replaces `path`, on any failure it is removed.
+
+    For '-' the finished file is copied to standard output instead.
+    """
+    if str(path) == STDOUT:
+        with tempfile.TemporaryDirectory() as work:
+            tmp = Path(work) / "output"
+            yield tmp
+            with open(tmp, "rb") as f:
+                shutil.copyfileobj(f, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
     target = check_target(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     os.close(fd)

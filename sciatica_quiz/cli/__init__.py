@@ -12,6 +12,7 @@ import click
 
 from sciatica_quiz import __version__
 from sciatica_quiz.cli.banks import list_banks, schema, stats, validate
+from sciatica_quiz.cli.export import export
 from sciatica_quiz.errors import QuizError
 
 EXIT_INTERRUPTED = 130
@@ -64,3 +65,4 @@ main.add_command(validate)
 main.add_command(list_banks)
 main.add_command(stats)
 main.add_command(schema)
+main.add_command(export)

@@ -1,0 +1,412 @@
+"""Export questions as an Anki package (.apkg) that students can re-import without losing history.
+
+Identity is permanent: note GUIDs come from the bank and question ids, deck ids from deck names,
+note-type ids are hard-coded. A note's modification time is its question's `revised` date, so
+Anki's default "update if newer" import replaces a note exactly when its author bumped `revised:`.
+
+genanki supplies the collection schema, the note types and the decks; notes and cards are
+inserted in bulk, and the zip is written with fixed timestamps, so the same banks always give
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import itertools
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sciatica_quiz.model import Library, Question, QuestionType, topic_title
+from sciatica_quiz.output import atomic_path
+
+DEFAULT_DECK = "Sciatica"
+GUID_NAMESPACE = "sciatica-quiz"
+# When the note types' templates or CSS last changed; bump it with any template change so that
+# Anki takes the new look on import. The fields must never change.
+NOTE_TYPES_REVISED = date(2026, 11, 27)
+# Notes with no `revised:` date at all get this modification time.
+DEFAULT_REVISED = date(2026, 1, 1)
+
+FIELDS = ("Question", "Case", "Choices", "Answer", "Explanation", "Sources", "Id", "My notes")
+CLOZE_FIELDS = ("Text", "Question", "Case", "Explanation", "Sources", "Id", "My notes")
+
+# Hard-coded note-type ids: never change them, or students' notes stop updating.
+MODEL_IDS: dict[QuestionType, int] = {
+    QuestionType.MULTIPLE_CHOICE: 1607392301,
+    QuestionType.MULTIPLE_ANSWER: 1607392302,
+    QuestionType.TRUE_FALSE: 1607392303,
+    QuestionType.SHORT_ANSWER: 1607392304,
+    QuestionType.MATCHING: 1607392305,
+    QuestionType.CLOZE: 1607392306,
+}
+INSTRUCTIONS: dict[QuestionType, str] = {
+    QuestionType.MULTIPLE_CHOICE: "Choose one.",
+    QuestionType.MULTIPLE_ANSWER: "Select all that apply.",
+    QuestionType.TRUE_FALSE: "True or false?",
+    QuestionType.SHORT_ANSWER: "Say or write the answer.",
+    QuestionType.MATCHING: "Match each numbered item to a lettered one.",
+    QuestionType.CLOZE: "Fill in the blank.",
+}
+LETTERS = "ABCDEFGH"
+
+CSS = """\
+.card { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  font-size: 19px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fff;
+  max-width: 42em; margin: 0 auto; padding: 0 .6em; }
+.kind { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: #6b6b70; margin-bottom: .4em; }
+.case { border-left: 4px solid #8a8a8f; padding: .3em .8em; margin: 0 0 .8em; background: #f4f4f6; }
+.prompt { font-weight: 600; margin-bottom: .6em; }
+.choice { margin: .25em 0; padding: .2em .4em; border-radius: 6px; }
+.letter { display: inline-block; min-width: 1.6em; font-weight: 700; }
+.correct { background: #dff3e4; border: 1px solid #2e7d32; }
+.answer { font-weight: 600; margin: .5em 0; }
+.explanation { margin: .8em 0; }
+.sources { font-size: 14px; color: #55555a; border-top: 1px solid #d0d0d5; padding-top: .4em; }
+.mynotes { font-size: 15px; margin-top: .8em; padding: .4em .6em; border: 1px dashed #8a8a8f; }
+table.match { border-collapse: collapse; margin: .4em 0; }
+table.match td, table.match th { border: 1px solid #c4c4c8; padding: .25em .6em; vertical-align: top; text-align: left; }
+.cloze { font-weight: 700; color: #0b57d0; }
+.id { font-size: 11px; color: #9a9aa0; margin-top: 1em; }
+.nightMode .card, .night_mode .card, .card.nightMode { color: #e8e8ea; background: #1e1e20; }
+.nightMode .case, .night_mode .case { background: #2a2a2e; border-left-color: #9a9aa0; }
+.nightMode .correct, .night_mode .correct { background: #1f3b26; border-color: #66bb6a; }
+.nightMode .sources, .night_mode .sources, .nightMode .kind, .night_mode .kind { color: #b0b0b5; }
+.nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
+"""
+
+_BACK = """{{FrontSide}}
+<hr id="answer">
+<div class="answer">{{Answer}}</div>
+{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}
+{{#Sources}}<div class="sources">{{Sources}}</div>{{/Sources}}
+{{#My notes}}<div class="mynotes">{{My notes}}</div>{{/My notes}}
+<div class="id">{{Id}}</div>"""
+
+
+def _front(kind: QuestionType) -> str:
+    return (
+        f'<div class="kind">{INSTRUCTIONS[kind]}</div>\n'
+        '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
+        '<div class="prompt">{{Question}}</div>\n'
+        "{{#Choices}}<div>{{Choices}}</div>{{/Choices}}"
+    )
+
+
+_CLOZE_FRONT = (
+    f'<div class="kind">{INSTRUCTIONS[QuestionType.CLOZE]}</div>\n'
+    '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
+    '{{#Question}}<div class="prompt">{{Question}}</div>{{/Question}}\n'
+    "{{cloze:Text}}"
+)
+_CLOZE_BACK = (
+    f'<div class="kind">{INSTRUCTIONS[QuestionType.CLOZE]}</div>\n'
+    '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
+    '{{#Question}}<div class="prompt">{{Question}}</div>{{/Question}}\n'
+    '{{cloze:Text}}\n<hr id="answer">\n'
+    '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}\n'
+    '{{#Sources}}<div class="sources">{{Sources}}</div>{{/Sources}}\n'
+    '{{#My notes}}<div class="mynotes">{{My notes}}</div>{{/My notes}}\n'
+    '<div class="id">{{Id}}</div>'
+)
+
+
+def build_models() -> dict[QuestionType, Any]:
+    """Return the genanki note types, one per question kind, with their permanent ids."""
+    import genanki
+
+    models: dict[QuestionType, Any] = {}
+    for kind, model_id in MODEL_IDS.items():
+        label = f"sciatica-quiz {kind.label}"
+        if kind is QuestionType.CLOZE:
+            models[kind] = genanki.Model(
+                model_id,
+                label,
+                fields=[{"name": f} for f in CLOZE_FIELDS],
+                templates=[{"name": "Cloze", "qfmt": _CLOZE_FRONT, "afmt": _CLOZE_BACK}],
+                css=CSS,
+                model_type=genanki.Model.CLOZE,
+            )
+        else:
+            models[kind] = genanki.Model(
+                model_id,
+                label,
+                fields=[{"name": f} for f in FIELDS],
+                templates=[{"name": "Card 1", "qfmt": _front(kind), "afmt": _BACK}],
+                css=CSS,
+            )
+    return models
+
+
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def guid(question: Question) -> str:
+    """Return the note GUID: derived from the bank and question ids, never from content.
+
+    The same value as genanki.guid_for(GUID_NAMESPACE, bank, id) (a test holds them equal),
+    computed without its per-bit loop because exports of large banks call it for every note.
+    """
+    digest = hashlib.sha256(f"{GUID_NAMESPACE}__{question.bank}__{question.id}".encode()).digest()
+    n = int.from_bytes(digest[:8], "big")
+    out = []
+    while n > 0:
+        n, r = divmod(n, 91)
+        out.append(_BASE91[r])
+    return "".join(reversed(out))
+
+
+def deck_id(name: str) -> int:
+    """Return a stable deck id derived from the deck's full name."""
+    digest = hashlib.sha256(f"{GUID_NAMESPACE}:deck:{name}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+_SPECIAL = re.compile(r"\\[()\[\]]|\[sound:|\{\{|\}\}")
+
+
+def escape(text: str) -> str:
+    """Escape text so Anki shows it literally: HTML, MathJax delimiters and sound tags."""
+    out = html.escape(text, quote=False)
+    if "\n" in out:
+        out = out.replace("\n", "<br>")
+    # An empty span stops MathJax from seeing \( \[ and Anki from seeing [sound:...] or {{ }}.
+    if "\\" in out or "[" in out or "{" in out or "}" in out:
+        out = _SPECIAL.sub(lambda m: m.group(0)[0] + "<span></span>" + m.group(0)[1:], out)
+    return out
+
+
+def _shuffled(items: Sequence[str], key: str) -> list[str]:
+    """Return items in an order fixed by `key`, so every export of a question shows the same order."""
+    return sorted(
+        items, key=lambda item: hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest()
+    )
+
+
+def _choice_order(q: Question) -> list[str]:
+    return _shuffled(q.choices, "choices:" + q.uid)
+
+
+def _choices_html(q: Question, mark: bool) -> str:
+    rows = []
+    for letter, choice in zip(LETTERS, _choice_order(q), strict=False):
+        css = "choice correct" if mark and choice in q.correct else "choice"
+        rows.append(f'<div class="{css}"><span class="letter">{letter}.</span> {escape(choice)}</div>')
+    return "".join(rows)
+
+
+def _matching_rights(q: Question) -> list[str]:
+    return _shuffled([r for _, r in q.pairs], "pairs:" + q.uid)
+
+
+def _matching_table(q: Question) -> str:
+    rights = _matching_rights(q)
+    rows = []
+    for i in range(max(len(q.pairs), len(rights))):
+        left = f"<b>{i + 1}.</b> {escape(q.pairs[i][0])}" if i < len(q.pairs) else ""
+        right = f"<b>{LETTERS[i]}.</b> {escape(rights[i])}" if i < len(rights) else ""
+        rows.append(f"<tr><td>{left}</td><td>{right}</td></tr>")
+    return '<table class="match">' + "".join(rows) + "</table>"
+
+
+def _matching_answer(q: Question) -> str:
+    rights = _matching_rights(q)
+    rows = [
+        f"<tr><td><b>{i + 1}.</b> {escape(left)}</td>"
+        f"<td><b>{LETTERS[rights.index(right)]}.</b> {escape(right)}</td></tr>"
+        for i, (left, right) in enumerate(q.pairs)
+    ]
+    return '<table class="match">' + "".join(rows) + "</table>"
+
+
+def _answer_html(q: Question) -> str:
+    t = q.type
+    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
+        return _choices_html(q, mark=True)
+    if t is QuestionType.TRUE_FALSE:
+        return "True" if q.truth else "False"
+    if t is QuestionType.SHORT_ANSWER:
+        extra = q.accepted[1:]
+        also = f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
+        return escape(q.accepted[0]) + also
+    return _matching_answer(q)
+
+
+def citations_html(library: Library) -> dict[str, str]:
+    """Return each bibliography entry as escaped HTML, computed once per export."""
+    out = {}
+    for sid, src in library.sources.items():
+        cite = escape(src.citation())
+        if src.url:
+            cite += f' <a href="{html.escape(src.url, quote=True)}">{escape(src.url)}</a>'
+        out[sid] = cite
+    return out
+
+
+def _sources_html(q: Question, citations: dict[str, str]) -> str:
+    items = [citations[sid] for sid in q.sources if sid in citations]
+    label = "Source: " if len(items) == 1 else "Sources: "
+    return label + "<br>".join(items) if items else ""
+
+
+def _cloze_text(q: Question) -> str:
+    """Return the cloze text with everything outside and inside the deletions escaped."""
+    from sciatica_quiz.model import CLOZE
+
+    parts: list[str] = []
+    pos = 0
+    for m in CLOZE.finditer(q.text):
+        parts.append(escape(q.text[pos : m.start()]))
+        hint = f"::{escape(m.group(3).strip())}" if m.group(3) else ""
+        parts.append(f"{{{{c{m.group(1)}::{escape(m.group(2).strip())}{hint}}}}}")
+        pos = m.end()
+    parts.append(escape(q.text[pos:]))
+    return "".join(parts)
+
+
+def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
+    """Return the note's field values (HTML) in the note type's field order."""
+    case = escape(q.case) if q.case else ""
+    sources = _sources_html(q, citations)
+    if q.type is QuestionType.CLOZE:
+        prompt = escape(q.prompt) if q.prompt else ""
+        return [_cloze_text(q), prompt, case, escape(q.explanation), sources, escape(q.uid), ""]
+    if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
+        choices = _choices_html(q, mark=False)
+    elif q.type is QuestionType.MATCHING:
+        choices = _matching_table(q)
+    else:
+        choices = ""
+    return [
+        escape(q.prompt),
+        case,
+        choices,
+        _answer_html(q),
+        escape(q.explanation),
+        sources,
+        escape(q.uid),
+        "",
+    ]
+
+
+def note_tags(q: Question) -> list[str]:
+    """Return the note's tags: topic, difficulty, then the question's own tags."""
+    tags = [f"topic::{q.topic}", f"difficulty::{q.difficulty}", *q.tags]
+    return list(dict.fromkeys(tags))
+
+
+@functools.lru_cache(maxsize=1024)
+def _epoch(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp())
+
+
+@dataclass(frozen=True)
+class AnkiReport:
+    """What an export wrote."""
+
+    path: str
+    notes: int
+    cards: int
+    decks: tuple[str, ...]
+
+
+def export_anki(
+    library: Library,
+    questions: Sequence[Question],
+    path: str | Path,
+    deck_name: str = DEFAULT_DECK,
+    progress: Callable[[int], None] | None = None,
+) -> AnkiReport:
+    """Write questions to an .apkg file atomically, one subdeck per topic, in bank order."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    models = build_models()
+    deck_names = {q.topic: f"{deck_name}::{topic_title(q.topic)}" for q in questions}
+    decks = {topic: _deck_json(name) for topic, name in deck_names.items()}
+    root_json = _deck_json(deck_name)
+    model_time = _epoch(NOTE_TYPES_REVISED)
+
+    citations = citations_html(library)
+    notes: list[tuple[Any, ...]] = []
+    cards: list[tuple[Any, ...]] = []
+    # Row ids only need to be unique and repeatable; Anki matches notes by GUID.
+    ids = itertools.count(_epoch(NOTE_TYPES_REVISED) * 1000)
+    for position, q in enumerate(questions):
+        nid = next(ids)
+        mod = _epoch(q.revised or DEFAULT_REVISED)
+        fields = note_fields(q, citations)
+        tags = " " + " ".join(note_tags(q)) + " "
+        sort_field = fields[0]
+        notes.append(
+            (nid, guid(q), MODEL_IDS[q.type], mod, -1, tags, "\x1f".join(fields), sort_field, 0, 0, "")
+        )
+        ords = sorted({d.number - 1 for d in q.deletions}) if q.type is QuestionType.CLOZE else [0]
+        did = decks[q.topic]["id"]
+        for ord_ in ords:
+            cid = next(ids)
+            cards.append((cid, nid, did, ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+        if progress is not None:
+            progress(1)
+
+    with atomic_path(path) as final_tmp, tempfile.TemporaryDirectory() as work:
+        db_path = os.path.join(work, "collection.anki2")
+        conn = sqlite3.connect(db_path)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            # Indexes are built after the bulk insert: one sort instead of one update per row.
+            tables, indexes = _split_schema(APKG_SCHEMA)
+            conn.executescript(tables)
+            conn.executescript(APKG_COL)
+            all_decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+            for deck in [root_json, *decks.values()]:
+                all_decks[str(deck["id"])] = deck
+            first_deck = next(iter(decks.values()))["id"] if decks else root_json["id"]
+            model_json = {str(m.model_id): m.to_json(model_time, first_deck) for m in models.values()}
+            conn.execute(
+                "UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(model_json))
+            )
+            conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+            conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+            conn.executescript(indexes)
+            conn.commit()
+        finally:
+            conn.close()
+        _write_zip(Path(db_path), final_tmp)
+    return AnkiReport(str(path), len(notes), len(cards), (deck_name, *deck_names.values()))
+
+
+def _split_schema(schema: str) -> tuple[str, str]:
+    statements = [st.strip() for st in schema.split(";") if st.strip()]
+    indexes = [st for st in statements if st.upper().startswith("CREATE INDEX")]
+    tables = [st for st in statements if st not in indexes]
+    return ";\n".join(tables) + ";", ";\n".join(indexes) + ";"
+
+
+def _deck_json(name: str) -> dict[str, Any]:
+    import genanki
+
+    deck = genanki.Deck(deck_id(name), name)
+    data: dict[str, Any] = deck.to_json()
+    return data
+
+
+def _write_zip(db_path: Path, target: Path) -> None:
+    """Write the package zip with fixed timestamps so identical input gives identical bytes."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
