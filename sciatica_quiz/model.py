@@ -29,6 +29,17 @@ BUILTIN_TOPICS: tuple[str, ...] = (
 )
 MIN_CHOICES, MAX_CHOICES = 2, 8
 
+# The FSMTB MBLEx content outline's seven areas, as `mblex::<area>` tags (see docs/bank-format.md).
+MBLEX_AREAS: dict[str, str] = {
+    "mblex::anatomy-physiology": "Anatomy & Physiology",
+    "mblex::kinesiology": "Kinesiology",
+    "mblex::pathology-contraindications": "Pathology, Contraindications, Areas of Caution, Special Populations",
+    "mblex::benefits-effects": "Benefits and Physiological Effects of Techniques that Manipulate Soft Tissue",
+    "mblex::assessment-treatment-planning": "Client Assessment, Reassessment & Treatment Planning",
+    "mblex::ethics-laws-regulations": "Ethics, Boundaries, Laws & Regulations",
+    "mblex::professional-practice": "Guidelines for Professional Practice",
+}
+
 
 class QuestionType(str, Enum):
     """The six kinds of question a bank may hold."""

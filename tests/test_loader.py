@@ -146,3 +146,13 @@ def test_builtin_banks_load() -> None:
     assert library.banks, "the built-in banks should not be empty"
     for bank in library.banks:
         assert bank.questions
+
+
+def test_docs_example_validates(tmp_path: Path) -> None:
+    import re
+
+    docs = (Path(__file__).parent.parent / "docs" / "bank-format.md").read_text(encoding="utf-8")
+    match = re.search(r"## A complete example\n\n```yaml\n(.*?)```", docs, re.S)
+    assert match
+    bank = load_bank(write(tmp_path, match.group(1)))
+    assert {q.type for q in bank.questions} == set(QuestionType)
