@@ -46,3 +46,12 @@ class ExportError(QuizError):
 
 class StoreError(QuizError):
     """The study-progress store cannot be opened or used."""
+
+
+class InvalidAnswer(QuizError):
+    """Typed input that cannot be read as an answer (not a wrong answer); `hint` says what to type."""
+
+    @property
+    def hint(self) -> str:
+        """Return the short hint to show before asking again."""
+        return str(self)

@@ -14,6 +14,15 @@ SAMPLE = FIXTURES / "good" / "sample.yaml"
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test's progress store in its own folder, never the user's; run from the repo."""
+    monkeypatch.setenv("SCIATICA_QUIZ_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.chdir(REPO)
+    return tmp_path / "home"
+
+
 @pytest.fixture
 def cli() -> CliRunner:
     """Return a Click test runner."""

@@ -13,6 +13,7 @@ import click
 from sciatica_quiz import __version__
 from sciatica_quiz.cli.banks import list_banks, schema, stats, validate
 from sciatica_quiz.cli.export import export
+from sciatica_quiz.cli.practice import progress, quiz, study
 from sciatica_quiz.errors import QuizError
 
 EXIT_INTERRUPTED = 130
@@ -66,3 +67,6 @@ main.add_command(list_banks)
 main.add_command(stats)
 main.add_command(schema)
 main.add_command(export)
+main.add_command(quiz)
+main.add_command(study)
+main.add_command(progress)

@@ -1,0 +1,235 @@
+"""Commands a student uses every day: quiz, study, progress; and the terminal adapter they share."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from sciatica_quiz.cli.banks import echo_json
+from sciatica_quiz.cli.options import BankArgs, selection_options
+
+if TYPE_CHECKING:
+    from sciatica_quiz.selection import Selection
+    from sciatica_quiz.session import Style
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_INTERRUPTED = 130
+MAX_WIDTH = 100
+HANGING = re.compile(r"\s*(?:\S+\s{2,}|[a-z\d]{1,2}[).] |(?:Why|Case|Answer|Source): )")
+
+# C0 controls except tab and newline, DEL and the C1 controls: escape sequences, bells, titles.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_PICTURES = {chr(c): chr(0x2400 + c) for c in range(0x20)} | {"\x7f": "\u2421"}
+
+STYLES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "title": {"bold": True, "fg": "cyan"},
+    "case": {"italic": True},
+    "question": {"bold": True},
+    "choice": {},
+    "good": {"fg": "green", "bold": True},
+    "bad": {"fg": "red"},
+    "hint": {"fg": "yellow"},
+    "muted": {"dim": True},
+    "score": {"bold": True},
+}
+
+
+class TerminalUI:
+    """Adapt a session to the terminal: styled, wrapped output and line input that survives pipes."""
+
+    def __init__(self) -> None:
+        # NO_COLOR (https://no-color.org) wins; otherwise Click strips styles when not a terminal.
+        self.color: bool | None = False if os.environ.get("NO_COLOR") else None
+        self.tty = sys.stdin.isatty() and sys.stdout.isatty()
+        self.interrupted = False
+        if self.tty:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (line editing and history for input())
+
+    def show(self, text: str = "", style: Style = "plain") -> None:
+        """Print a line, wrapped to the terminal with a hanging indent for lettered items."""
+        for line in self._wrap(printable(text)):
+            click.echo(click.style(line, **STYLES.get(style, {})), color=self.color)
+
+    def ask(self, prompt: str) -> str | None:
+        """Read a line; None at end of input or on Ctrl-C (then the session ends with a summary)."""
+        try:
+            if self.tty:
+                return input(printable(prompt))
+            click.echo(printable(prompt), nl=False)
+            line = sys.stdin.readline()
+            # Piped input is not echoed by a terminal; echo it so the transcript reads as typed.
+            click.echo(line.rstrip("\r\n"))
+            return line.rstrip("\r\n") if line else None
+        except (EOFError, KeyboardInterrupt) as exc:
+            click.echo()  # end the prompt's line: Ctrl-D and Ctrl-C do not
+            self.interrupted = isinstance(exc, KeyboardInterrupt)
+            return None
+
+    def finish(self) -> None:
+        """Exit with status 130 after the summary if the student pressed Ctrl-C."""
+        if self.interrupted:
+            click.echo("\nInterrupted.", err=True)
+            raise SystemExit(EXIT_INTERRUPTED)
+
+    def _wrap(self, text: str) -> list[str]:
+        if not self.tty:
+            return [text]
+        return [part for line in text.split("\n") for part in self._wrap_line(line)]
+
+    def _wrap_line(self, text: str) -> list[str]:
+        if not text:
+            return [text]
+        width = min(shutil.get_terminal_size().columns, MAX_WIDTH) - 1
+        # Continuation lines hang under the text: after 'a) ', '1. ', 'Why: ', or a column gap.
+        m = HANGING.match(text)
+        hanging = " " * len(m.group(0)) if m and len(m.group(0)) < width // 2 else ""
+        return textwrap.wrap(text, width, subsequent_indent=hanging, break_on_hyphens=False) or [text]
+
+
+def printable(text: str) -> str:
+    """Return text with terminal control characters made visible, so bank text cannot drive the terminal."""
+    return CONTROL.sub(lambda m: CONTROL_PICTURES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def data_dir_option(f: F) -> F:
+    """Add --data-dir, passed as `data_dir` (None means $SCIATICA_QUIZ_HOME or the default)."""
+
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder for the progress store (default: $SCIATICA_QUIZ_HOME, else your user data folder).",
+    )(f)
+
+
+@click.command()
+@selection_options
+@click.option(
+    "-n",
+    "--count",
+    type=click.IntRange(min=1),
+    help="How many questions (default 10; all misses with --retry-missed).",
+)
+@click.option("--seed", type=int, help="Shuffle with this seed to repeat a quiz exactly.")
+@click.option(
+    "--mode",
+    type=click.Choice(["practice", "exam"]),
+    default="practice",
+    show_default=True,
+    help="practice: feedback after each answer; exam: feedback at the end.",
+)
+@click.option(
+    "--retry-missed", is_flag=True, help="Ask again the questions missed or skipped in your last quiz."
+)
+@data_dir_option
+def quiz(
+    banks: BankArgs,
+    selection: Selection,
+    count: int | None,
+    seed: int | None,
+    mode: str,
+    retry_missed: bool,
+    data_dir: Path | None,
+) -> None:
+    """Take a quiz in the terminal; every session is saved in your history.
+
+    Answer with a letter (b), several letters (a c), t or f, a word or phrase, one entry per
+    blank, or pairs for matching (1b 2a 3c). Type ? for help, s to skip, q to quit. The same
+    --seed and the same answers give the same quiz.
+
+    \b
+    Example:
+      sciatica-quiz quiz --topic anatomy --count 5 --seed 7
+    """
+    from sciatica_quiz.selection import select
+    from sciatica_quiz.session import DEFAULT_COUNT, QuizSession, retry_pool
+    from sciatica_quiz.store import Store
+
+    library = banks.load()
+    pool = select(library, selection)
+    ui = TerminalUI()
+    with Store.open(data_dir) as store:
+        if retry_missed:
+            pool = retry_pool(store.last_quiz_missed(), pool)
+        n = count or (len(pool) if retry_missed else DEFAULT_COUNT)
+        session = QuizSession.create(pool, count=n, seed=seed, mode=mode, sources=library.sources)
+        summary = session.run(ui, store)
+    if summary.missed() and not retry_missed:
+        ui.show("Ask the missed ones again with: sciatica-quiz quiz --retry-missed", "muted")
+    ui.finish()
+
+
+@click.command()
+@selection_options
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many answers.")
+@click.option(
+    "--new",
+    "new_per_day",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="New questions per day.",
+)
+@click.option("--seed", type=int, help="Seed for the choice order (for repeatable runs).")
+@data_dir_option
+def study(
+    banks: BankArgs,
+    selection: Selection,
+    limit: int | None,
+    new_per_day: int,
+    seed: int | None,
+    data_dir: Path | None,
+) -> None:
+    """Study with spaced repetition (FSRS): due reviews first, then new questions.
+
+    After a correct answer, rate it h (hard), g (good) or e (easy); a wrong answer counts as
+    again. Each answer is saved at once, so you can stop (q, Ctrl-D or Ctrl-C) at any moment.
+
+    \b
+    Example:
+      sciatica-quiz study --new 5 --topic assessment
+    """
+    from sciatica_quiz.selection import select
+    from sciatica_quiz.store import Store
+    from sciatica_quiz.study import StudySession
+
+    library = banks.load()
+    questions = select(library, selection)
+    ui = TerminalUI()
+    with Store.open(data_dir) as store:
+        StudySession(store, questions, library.sources, new_per_day, limit, seed).run(ui)
+    ui.finish()
+
+
+@click.command()
+@selection_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys include reviews, due and by_topic).")
+@data_dir_option
+def progress(banks: BankArgs, selection: Selection, as_json: bool, data_dir: Path | None) -> None:
+    """Show your progress: answers, accuracy by topic, due today and tomorrow, new, last session.
+
+    \b
+    Example:
+      sciatica-quiz progress --json
+    """
+    from sciatica_quiz.selection import select
+    from sciatica_quiz.store import Store
+    from sciatica_quiz.study import progress_lines, progress_report
+
+    library = banks.load()
+    with Store.open(data_dir) as store:
+        report = progress_report(store, select(library, selection))
+    if as_json:
+        echo_json(report)
+    else:
+        click.echo("\n".join(progress_lines(report)))
