@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,9 @@ _T = "tag:yaml.org,2002:"
 _TEXT_TAGS = {_T + "str", _T + "int", _T + "float", _T + "bool"}
 _SCALAR_TAGS = _TEXT_TAGS | {_T + "null", _T + "timestamp"}
 _CHOICE_TYPES = (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# C0 controls except tab and newline, DEL and C1 controls: they could drive a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -78,6 +82,8 @@ class _FileReader:
     path: str
     problems: list[Problem] = field(default_factory=list)
     prefix: str = ""
+    # Source ids this file defines, even broken ones: their citations are not reported again.
+    declared: set[str] = field(default_factory=set)
 
     def fail(self, where: yaml.Node | int, message: str) -> NoReturn:
         self.note(where, message)
@@ -103,6 +109,11 @@ class _FileReader:
             mark = exc.problem_mark or exc.context_mark
             line = int(mark.line) + 1 if mark is not None else 1
             what = exc.problem or exc.context or "invalid YAML"
+            if exc.context and exc.context.startswith("expected"):
+                what = f"{exc.context.removesuffix(' in the stream')}, {what}"
+            lines = text.splitlines()
+            if line <= len(lines) and "\t" in lines[line - 1]:
+                what += " (a tab: indent with spaces, not tabs)"
             self.fail(line, f"YAML syntax error: {what}")
         except yaml.YAMLError as exc:  # pragma: no cover - unmarked libyaml errors
             self.fail(1, f"YAML error: {exc}")
@@ -161,6 +172,9 @@ class _FileReader:
         value = str(node.value).strip()
         if node.tag == _T + "null" or not value:
             self.fail(node, f"'{what}' is empty")
+        bad = _CONTROL.search(value)
+        if bad:
+            self.fail(node, f"'{what}' contains a control character (U+{ord(bad.group()):04X}); remove it")
         return value
 
     def texts(self, node: yaml.Node, what: str, allow_single: bool = False) -> tuple[str, ...]:
@@ -182,6 +196,8 @@ class _FileReader:
     def day(self, node: yaml.Node, what: str) -> date:
         value = self.text(node, what)
         try:
+            if not _ISO_DATE.match(value):
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
             self.fail(node, f"'{what}' must be a date like 2026-11-24, not {value!r}")
@@ -205,6 +221,7 @@ def _read_source(r: _FileReader, node: yaml.Node) -> Source | None:
             if need not in keys:
                 r.fail(node, f"source is missing '{need}'")
         sid = r.text(keys["id"][1], "id")
+        r.declared.add(sid)
         r.prefix = f"source '{sid}': "
         fields: dict[str, str | int | None] = {}
         for key in ("title", "authors", "publisher", "url", "note"):
@@ -255,7 +272,7 @@ def _read_question(
     try:
         keys = r.mapping(node, "a question", QUESTION_KEYS)
         if "id" not in keys:
-            r.fail(node, "question is missing 'id'")
+            r.fail(node, "missing 'id'")
         qid = r.text(keys["id"][1], "id")
         r.prefix = f"question '{qid}': "
         if "type" not in keys:
@@ -481,6 +498,7 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
     bibliography: dict[str, Source] = {}
     where: dict[str, str] = {}
     reads: list[tuple[str, _BankRead]] = []
+    declared: set[str] = set()
     for path in sorted(files, key=lambda f: not _is_bibliography(f)):
         opened = _read_file(path, problems)
         if opened is None:
@@ -494,9 +512,11 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
                 for src in _read_sources(r, keys["sources"][1]):
                     _add_source(bibliography, where, src, r.path, problems)
             problems.extend(r.problems)
+            declared |= r.declared
             continue
         read = _read_bank(r, root)
         problems.extend(r.problems)
+        declared |= r.declared
         reads.append((r.path, read))
         for src in read.sources:
             _add_source(bibliography, where, src, r.path, problems)
@@ -510,7 +530,7 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
             )
         elif bank is not None:
             bank_paths[bank.id] = shown
-        problems.extend(_unknown_sources(shown, read.questions, bibliography))
+        problems.extend(_unknown_sources(shown, read.questions, bibliography, declared))
     if problems:
         raise BankError(problems)
     banks = tuple(read.bank for _, read in reads if read.bank is not None)
@@ -518,11 +538,12 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
 
 
 def _unknown_sources(
-    path: str, questions: list[Question], bibliography: dict[str, Source]
+    path: str, questions: list[Question], bibliography: dict[str, Source], declared: set[str]
 ) -> Iterator[Problem]:
+    """Report citations of ids no file defines (a broken definition is reported where it stands)."""
     for q in questions:
         for sid in q.sources:
-            if sid not in bibliography:
+            if sid not in bibliography and sid not in declared:
                 close = difflib.get_close_matches(sid, list(bibliography), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 yield Problem(path, q.line, f"question '{q.id}': unknown source '{sid}'{hint}")

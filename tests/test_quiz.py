@@ -285,9 +285,15 @@ def test_markup_and_control_characters_in_banks_show_literally(tmp_path: Path) -
         SECOND_BANK.replace("Radicular leg pain often spreads below the knee.", '"Bell \\a, \\e]0;pwned\\a, \\e[2J"'),
         encoding="utf-8",
     )
-    out = run(["quiz", "--no-builtin", "--bank", str(hostile), "--seed", "1"], input="t\nt\n", catch=False).stdout
-    assert "Bell ␇, ␛]0;pwned␇, ␛[2J" in out
-    assert "\x1b" not in out and "\x07" not in out
+    # The loader refuses control characters outright...
+    result = run(["quiz", "--no-builtin", "--bank", str(hostile), "--seed", "1"], input="t\nt\n")
+    assert result.exit_code == 1
+    assert "contains a control character (U+0007); remove it" in result.stderr
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    # ...and the terminal adapter would still show any that reached it as harmless symbols.
+    from sciatica_quiz.cli.practice import printable
+
+    assert printable("Bell \a, \x1b]0;pwned\a, \x1b[2J") == "Bell ␇, ␛]0;pwned␇, ␛[2J"
 
 
 def test_terminal_wrapping_keeps_line_breaks_and_hangs_under_the_text() -> None:
