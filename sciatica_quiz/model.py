@@ -87,7 +87,7 @@ class Source:
         if not self.title.strip():
             problems.append(("title", "source title must not be empty"))
         if not (self.authors or self.publisher):
-            problems.append(("authors", f"source {self.id!r} needs 'authors' or 'publisher'"))
+            problems.append(("authors", "needs 'authors' or 'publisher'"))
         if problems:
             raise InvalidModel(problems)
 
@@ -99,7 +99,11 @@ class Source:
             parts.append(self.publisher)
         if self.year:
             parts.append(str(self.year))
-        return ". ".join(p.rstrip(".") for p in parts if p) + "."
+        out = ""
+        for part in (p.strip() for p in parts if p):
+            out += part if part.endswith((".", "?", "!")) else part + "."
+            out += " "
+        return out.strip()
 
 
 @dataclass(frozen=True)

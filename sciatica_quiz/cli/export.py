@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sciatica_quiz.cli.handout import handout
 from sciatica_quiz.cli.options import BankArgs, selection_options
 from sciatica_quiz.selection import Selection
 
@@ -61,3 +62,6 @@ def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str) ->
         f"in {plural(len(report.decks) - 1, 'subdeck')} of '{deck_name}'",
         err=str(output) == "-",
     )
+
+
+export.add_command(handout)

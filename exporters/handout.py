@@ -1,0 +1,645 @@
+"""Printable handouts: study guides, worksheets and answer keys as PDF, HTML and Markdown.
+
+`build_handout` turns the selected questions into one document model (`Handout`); each format
+renders that same model, so a worksheet and its answer key agree on numbering and choice letters
+whatever the format. The seed decides the choice order, so a worksheet and a key built separately
+from the same seed and selection match. Worksheet models carry no answers at all: a template
+cannot leak what it never receives.
+
+PDF goes through typst with the template in `templates/handout.typ`; the model reaches it as JSON
+in `sys.inputs`, so bank text is never read as typst markup. HTML goes through a jinja2 template
+with autoescaping; Markdown is written here with every markup character escaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sciatica_quiz.errors import ExportError
+from sciatica_quiz.model import CLOZE, Library, Question, QuestionType, topic_title
+from sciatica_quiz.output import STDOUT, open_output
+
+FORMATS = ("pdf", "html", "md")
+PAPERS = ("letter", "a4")
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_VERSIONS = len(LETTERS)
+DEFAULT_SEED = 1
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+_TYPST_PAPER = {"letter": "us-letter", "a4": "a4"}
+
+
+class Kind(str, Enum):
+    """The three handouts: what each shows of a question."""
+
+    STUDY_GUIDE = "study-guide"
+    WORKSHEET = "worksheet"
+    ANSWER_KEY = "answer-key"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        """Return the name printed on the handout, e.g. 'Answer key'."""
+        return self.value.replace("-", " ").capitalize()
+
+
+KINDS = tuple(k.value for k in Kind)
+
+
+# -- the document model --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A lettered choice of a multiple-choice question, in handout order."""
+
+    letter: str
+    text: str
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of cloze text: plain text (blank == 0) or the numbered blank of a deletion."""
+
+    text: str = ""
+    blank: int = 0
+    hint: str | None = None
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A left-hand matching item, numbered, with the letter of its right-hand partner."""
+
+    number: int
+    text: str
+    letter: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question as a handout shows it; answer fields are empty on a worksheet.
+
+    `answer` is the whole answer on one line ("B. L4–S3"); the key prints `mark`, what a grader
+    looks for ("B"), in bold, followed by `detail` ("L4–S3") when there is more to say.
+    """
+
+    number: int
+    uid: str
+    type: str
+    case: str | None
+    prompt: str
+    instruction: str
+    choices: tuple[Choice, ...] = ()
+    cloze: tuple[Segment, ...] = ()
+    blanks: int = 0
+    pairs: tuple[Pair, ...] = ()
+    options: tuple[Choice, ...] = ()
+    mark: str = ""
+    answer: str = ""
+    detail: str = ""
+    accepted: tuple[str, ...] = ()
+    explanation: str = ""
+    summary: str = ""
+    sources: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of items under one heading (a topic in the study guide; untitled elsewhere)."""
+
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A numbered bibliography entry."""
+
+    number: int
+    citation: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A whole handout, ready for any renderer."""
+
+    kind: Kind
+    title: str
+    subtitle: str
+    date: date
+    seed: int
+    paper: str
+    sections: tuple[Section, ...]
+    references: tuple[Reference, ...] = ()
+    version: str | None = None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Return every item in order."""
+        return tuple(i for s in self.sections for i in s.items)
+
+    @property
+    def label(self) -> str:
+        """Return the kind, with the version for exams: 'Worksheet · Version B'."""
+        return f"{self.kind.label} · Version {self.version}" if self.version else self.kind.label
+
+    @property
+    def running_head(self) -> str:
+        """Return the page header text: the title, plus what the title does not already say."""
+        return " · ".join([self.title, *self._tags()])
+
+    @property
+    def meta(self) -> str:
+        """Return the line under the title: kind, version, date, and the seed on a key."""
+        seed = [f"seed {self.seed}"] if self.kind is Kind.ANSWER_KEY else []
+        return " · ".join([*self._tags(), self.date_text, *seed])
+
+    def _tags(self) -> list[str]:
+        tags = [] if self.kind.label.lower() in self.title.lower() else [self.kind.label]
+        return tags + ([f"Version {self.version}"] if self.version else [])
+
+    @property
+    def date_text(self) -> str:
+        """Return the date as printed: '24 November 2026'."""
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    def data(self) -> dict[str, Any]:
+        """Return the model as JSON-ready data, with the display strings templates need."""
+        data = dataclasses.asdict(self)
+        data.update(
+            kind=self.kind.value,
+            date=self.date.isoformat(),
+            date_text=self.date_text,
+            label=self.label,
+            running_head=self.running_head,
+            meta=self.meta,
+            paper=_TYPST_PAPER[self.paper],
+            css_paper=self.paper,
+            # The seed is printed on the key only: a student holding it could rebuild the key.
+            seed=self.seed if self.kind is Kind.ANSWER_KEY else None,
+            count=len(self.items),
+        )
+        return data
+
+
+# -- building the model --------------------------------------------------------------------
+
+
+def build_handout(
+    library: Library,
+    questions: Sequence[Question],
+    kind: Kind | str,
+    *,
+    seed: int = DEFAULT_SEED,
+    version: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    when: date | None = None,
+    paper: str = "letter",
+) -> Handout:
+    """Build a handout of these questions; the seed (and version) decide the choice order.
+
+    The study guide groups questions by topic and keeps the bank's choice order. Worksheets and
+    keys number the questions in order, shuffle choices by seed, and with a version letter also
+    shuffle the question order, so versions A and B of an exam differ.
+    """
+    kind = Kind(kind)
+    if paper not in PAPERS:
+        raise ExportError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
+    if not questions:
+        raise ExportError("no questions to put in the handout")
+    references, numbers = _references(library, questions)
+    if kind is Kind.STUDY_GUIDE:
+        groups = _by_topic(library, questions)
+    else:
+        ordered = list(questions)
+        if version:
+            random.Random(f"{seed}:{version}:order").shuffle(ordered)
+        groups = [("", ordered)]
+    sections, n = [], 0
+    for heading, group in groups:
+        items = []
+        for q in group:
+            n += 1
+            shuffle = None if kind is Kind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
+            item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
+            items.append(_without_answers(item) if kind is Kind.WORKSHEET else item)
+        sections.append(Section(heading, tuple(items)))
+    return Handout(
+        kind=kind,
+        title=title or f"Sciatica {kind.label.lower()}",
+        subtitle=_default_subtitle(library, questions) if subtitle is None else subtitle,
+        date=when or date.today(),
+        seed=seed,
+        paper=paper,
+        sections=tuple(sections),
+        references=references if kind is Kind.STUDY_GUIDE else (),
+        version=version,
+    )
+
+
+def _by_topic(library: Library, questions: Sequence[Question]) -> list[tuple[str, list[Question]]]:
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        groups.setdefault(q.topic, []).append(q)
+    order = [t for t in library.topics if t in groups] + [t for t in groups if t not in library.topics]
+    return [(topic_title(t), groups[t]) for t in order]
+
+
+def _references(library: Library, questions: Sequence[Question]) -> tuple[tuple[Reference, ...], dict[str, int]]:
+    cited = library.cited_sources(questions)
+    refs = tuple(Reference(i, s.citation(), s.url) for i, s in enumerate(cited, 1))
+    return refs, {s.id: i for i, s in enumerate(cited, 1)}
+
+
+def _default_subtitle(library: Library, questions: Sequence[Question]) -> str:
+    present = {q.topic for q in questions}
+    topics = [topic_title(t) for t in library.topics if t in present]
+    n = len(questions)
+    count = f"{n} question" if n == 1 else f"{n} questions"
+    if len(topics) > 3:
+        return f"{len(topics)} topics · {count}"
+    return f"{', '.join(topics)} · {count}" if topics else count
+
+
+_INSTRUCTIONS = {
+    QuestionType.MULTIPLE_CHOICE: "Circle one.",
+    QuestionType.MULTIPLE_ANSWER: "Circle all that apply.",
+    QuestionType.TRUE_FALSE: "Circle True or False.",
+    QuestionType.SHORT_ANSWER: "Write your answer.",
+    QuestionType.CLOZE: "Fill in the blank.",
+    QuestionType.MATCHING: "Write the letter of the match on each line.",
+}
+
+
+def _item(q: Question, number: int, shuffle: random.Random | None, sources: tuple[int, ...]) -> Item:
+    t = q.type
+    instruction = _INSTRUCTIONS[t]
+    if t is QuestionType.MULTIPLE_ANSWER and "all that apply" in q.prompt.lower():
+        instruction = ""  # the prompt already says so
+    base = Item(
+        number=number,
+        uid=q.uid,
+        type=t.value,
+        case=q.case,
+        prompt=q.prompt,
+        instruction=instruction,
+        explanation=q.explanation,
+        summary=first_sentence(q.explanation),
+        sources=sources,
+    )
+    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
+        texts = list(q.choices)
+        if shuffle:
+            shuffle.shuffle(texts)
+        choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
+        right = [c for c in choices if c.correct]
+        return dataclasses.replace(
+            base,
+            choices=choices,
+            mark=", ".join(c.letter for c in right),
+            answer="; ".join(f"{c.letter}. {c.text}" for c in right),
+            detail="; ".join(c.text for c in right),
+        )
+    if t is QuestionType.TRUE_FALSE:
+        return dataclasses.replace(base, mark=q.answer_text(), answer=q.answer_text())
+    if t is QuestionType.SHORT_ANSWER:
+        return dataclasses.replace(base, mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
+    if t is QuestionType.CLOZE:
+        cloze = _segments(q.text)
+        blanks = sum(1 for s in cloze if s.blank)
+        answers = [s.answer for s in cloze if s.blank]
+        answer = answers[0] if blanks == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
+        instruction = "Fill in the blank." if blanks == 1 else "Fill in the blanks."
+        return dataclasses.replace(
+            base, cloze=cloze, blanks=blanks, mark=answer, answer=answer, instruction=instruction
+        )
+    rights = [r for _, r in q.pairs]
+    if shuffle:
+        shuffle.shuffle(rights)
+        if len(rights) > 1 and rights == [r for _, r in q.pairs]:
+            rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
+    letter = {r: LETTERS[i] for i, r in enumerate(rights)}
+    pairs = tuple(Pair(i, left, letter[right]) for i, (left, right) in enumerate(q.pairs, 1))
+    options = tuple(Choice(letter[r], r) for r in rights)
+    answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
+    return dataclasses.replace(base, pairs=pairs, options=options, mark=answer, answer=answer)
+
+
+def _segments(text: str) -> tuple[Segment, ...]:
+    parts: list[Segment] = []
+    at = 0
+    for n, m in enumerate(CLOZE.finditer(text), 1):
+        if m.start() > at:
+            parts.append(Segment(text[at : m.start()]))
+        hint = (m.group(3) or "").strip() or None
+        parts.append(Segment(blank=n, hint=hint, answer=m.group(2).strip()))
+        at = m.end()
+    if at < len(text):
+        parts.append(Segment(text[at:]))
+    return tuple(parts)
+
+
+def _without_answers(item: Item) -> Item:
+    return dataclasses.replace(
+        item,
+        choices=tuple(dataclasses.replace(c, correct=False) for c in item.choices),
+        cloze=tuple(dataclasses.replace(s, answer="") for s in item.cloze),
+        pairs=tuple(dataclasses.replace(p, letter="") for p in item.pairs),
+        mark="",
+        answer="",
+        detail="",
+        accepted=(),
+        explanation="",
+        summary="",
+    )
+
+
+_SENTENCE_END = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# A full stop after these ends an abbreviation or an initial ("e.g. Slump", "Smith J."), not a sentence.
+_NOT_AN_END = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|Dr|Fig|al|St|No|[A-Z])\.$")
+
+
+def first_sentence(text: str) -> str:
+    """Return the first sentence of a text, on one line."""
+    text = " ".join(text.split())
+    for m in _SENTENCE_END.finditer(text):
+        head = text[: m.end(1)]
+        if not _NOT_AN_END.search(head):
+            return head
+    return text
+
+
+# -- exams: several shuffled versions ------------------------------------------------------
+
+
+def version_paths(path: str | Path, letter: str) -> tuple[Path, Path]:
+    """Return the worksheet and key files of one exam version: 'quiz.pdf' → quiz-A.pdf, quiz-A-key.pdf."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}-{letter}{p.suffix}"), p.with_name(f"{p.stem}-{letter}-key{p.suffix}")
+
+
+def exam_versions(
+    library: Library, questions: Sequence[Question], versions: int, **options: Any
+) -> list[tuple[Handout, Handout]]:
+    """Return (worksheet, key) for versions A, B, C …, each with its own question and choice order."""
+    if not 1 <= versions <= MAX_VERSIONS:
+        raise ExportError(f"--versions must be 1 to {MAX_VERSIONS}, not {versions}")
+    return [
+        (
+            build_handout(library, questions, Kind.WORKSHEET, version=v, **options),
+            build_handout(library, questions, Kind.ANSWER_KEY, version=v, **options),
+        )
+        for v in LETTERS[:versions]
+    ]
+
+
+def plan_handouts(
+    library: Library,
+    questions: Sequence[Question],
+    kind: Kind | str,
+    output: str | Path,
+    versions: int | None = None,
+    **options: Any,
+) -> list[tuple[str | Path, Handout]]:
+    """Return each file to write with its handout: one file, or a worksheet and key per version."""
+    kind = Kind(kind)
+    if versions is None:
+        return [(output, build_handout(library, questions, kind, **options))]
+    if kind is not Kind.WORKSHEET:
+        raise ExportError("--versions writes worksheets, each with its key; use it with --kind worksheet")
+    if str(output) == STDOUT:
+        raise ExportError("--versions writes several files; give a file name, e.g. -o exam.pdf")
+    planned: list[tuple[str | Path, Handout]] = []
+    for sheet, key in exam_versions(library, questions, versions, **options):
+        sheet_path, key_path = version_paths(output, sheet.version or "")
+        planned += [(sheet_path, sheet), (key_path, key)]
+    return planned
+
+
+# -- formats -------------------------------------------------------------------------------
+
+
+def infer_format(path: str | Path, fmt: str | None) -> str:
+    """Return the output format: the one given, or the one the file suffix names."""
+    if str(path) == STDOUT:
+        if fmt is None:
+            raise ExportError("writing to standard output (-o -) needs --format html or --format md")
+        if fmt == "pdf":
+            raise ExportError("a PDF cannot go to standard output; give a file name, e.g. -o handout.pdf")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    named = SUFFIXES.get(suffix)
+    if fmt is None:
+        if named is None:
+            raise ExportError(f"{path}: cannot tell the format from the file name; add --format pdf, html or md")
+        return named
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    if named is not None and named != fmt:
+        raise ExportError(f"{path}: the name says {named} but --format is {fmt}; rename the file or drop --format")
+    return fmt
+
+
+def render(handout: Handout, fmt: str, template: Path | None = None) -> bytes:
+    """Render a handout as PDF, HTML or Markdown bytes; `template` replaces the typst or jinja2 one."""
+    renderers: dict[str, Callable[[Handout, Path | None], bytes]] = {
+        "pdf": render_pdf,
+        "html": render_html,
+        "md": lambda h, _t: render_markdown(h).encode("utf-8"),
+    }
+    if fmt not in renderers:
+        raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    return renderers[fmt](handout, template)
+
+
+def write_handouts(outputs: Sequence[tuple[str | Path, Handout]], fmt: str, template: Path | None = None) -> None:
+    """Render every handout first, then write each file atomically, so a failed render writes nothing."""
+    rendered = [(path, render(h, fmt, template)) for path, h in outputs]
+    for path, data in rendered:
+        with open_output(path) as f:
+            f.write(data)
+
+
+def _templates() -> Any:
+    return resources.files("exporters") / "templates"
+
+
+def render_pdf(handout: Handout, template: Path | None = None) -> bytes:
+    """Compile the handout to PDF with typst, using only the fonts typst embeds."""
+    import typst
+
+    data = json.dumps(handout.data(), ensure_ascii=False)
+    with resources.as_file(_templates() / "handout.typ") as builtin:
+        path = template or builtin
+        try:
+            pdf = typst.compile(
+                str(path), root=str(path.parent), sys_inputs={"data": data}, ignore_system_fonts=True
+            )
+        except RuntimeError as exc:  # typst.TypstError, or a plain RuntimeError before typst 0.14
+            message = getattr(exc, "message", None) or str(exc)
+            raise ExportError(f"PDF rendering failed: {message.strip()}") from None
+    if not isinstance(pdf, bytes):  # pragma: no cover - typst returns pages only for images
+        raise ExportError("PDF rendering returned no document")
+    return pdf
+
+
+def render_html(handout: Handout, template: Path | None = None) -> bytes:
+    """Render the handout as one self-contained HTML page with print styles."""
+    import jinja2
+
+    if template is None:
+        loader: jinja2.BaseLoader = jinja2.PackageLoader("exporters", "templates")
+        name = "handout.html.j2"
+    else:
+        loader, name = jinja2.FileSystemLoader(str(template.parent)), template.name
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+    try:
+        html = env.get_template(name).render(h=handout.data())
+    except jinja2.TemplateError as exc:
+        raise ExportError(f"HTML rendering failed: {exc}") from None
+    return html.encode("utf-8")
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; these are the ones
+# that can start markup (emphasis, code, links, HTML, headings, tables, strikethrough, maths).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~=$&!])")
+_MD_BULLET = re.compile(r"^([-+])", re.MULTILINE)
+_MD_NUMBERED = re.compile(r"^(\d+)([.)])", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """Return text that Markdown viewers show literally, line breaks kept."""
+    return _md_block(_md_chars(text))
+
+
+def _md_chars(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_block(text: str) -> str:
+    """Keep already-escaped text from starting a list or code block, and keep its line breaks."""
+    text = "\n".join(line.strip() for line in text.strip().splitlines())
+    text = _MD_NUMBERED.sub(r"\1\\\2", _MD_BULLET.sub(r"\\\1", text))
+    # A paragraph break stays a break; a single newline becomes a hard line break.
+    return "\n\n".join(p.replace("\n", "\\\n") for p in re.split(r"\n\s*\n", text))
+
+
+def render_markdown(handout: Handout) -> str:
+    """Render the handout as plain Markdown that reads well as text and on common viewers."""
+    h = handout
+    out = [f"# {md_escape(h.title)}", ""]
+    if h.subtitle:
+        out += [md_escape(h.subtitle), ""]
+    out += [f"*{md_escape(h.meta)}*", ""]
+    if h.kind is Kind.WORKSHEET:
+        out += [r"Name: \_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_  Date: \_\_\_\_\_\_\_\_\_\_\_\_", ""]
+    for section in h.sections:
+        if section.title:
+            out += [f"## {md_escape(section.title)}", ""]
+        for item in section.items:
+            for block in _md_item(h.kind, item):
+                out += [block, ""]
+    if h.references:
+        out += ["## Sources", ""]
+        for ref in h.references:
+            url = f" {_md_url(ref.url)}" if ref.url else ""
+            out.append(f"{ref.number}\\. {md_escape(ref.citation)}{url}")
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_url(url: str) -> str:
+    """Return a URL as an autolink, or as escaped text when it could not be one."""
+    return f"<{url}>" if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*", url) else _md_cell(url)
+
+
+def _md_item(kind: Kind, item: Item) -> list[str]:
+    """Return the item as Markdown blocks (paragraphs, lists, tables), one string each."""
+    if kind is Kind.ANSWER_KEY:
+        detail = f" — {md_escape(item.detail)}" if item.detail else ""
+        lines = [f"**{item.number}\\.** **{md_escape(item.mark)}**{detail}"]
+        if item.accepted:
+            lines.append(f"Also accept: {md_escape('; '.join(item.accepted))}")
+        return ["\\\n".join([*lines, md_escape(item.summary)])]
+    study = kind is Kind.STUDY_GUIDE
+    stem = md_escape(item.prompt) if item.prompt else ""
+    if item.cloze:
+        stem = (stem + "\\\n" if stem else "") + _md_cloze(kind, item)
+    if not study and item.instruction:
+        stem += f" *({item.instruction})*"
+    number = f"**{item.number}\\.**"
+    blocks = [f"{number} *Case:* {md_escape(item.case)}", stem] if item.case else [f"{number} {stem}"]
+    if item.choices:
+        blocks.append("\n".join(_md_choice(c, study) for c in item.choices))
+    if item.pairs:
+        blocks.append(_md_matching(item, study))
+    if study:
+        if not (item.choices or item.pairs or item.cloze):
+            also = f" *(also: {md_escape('; '.join(item.accepted))})*" if item.accepted else ""
+            blocks.append(f"**Answer:** {md_escape(item.answer)}{also}")
+        blocks.append(md_escape(item.explanation))
+        if item.sources:
+            blocks.append(f"*Sources: {', '.join(f'[{n}]' for n in item.sources)}*")
+    elif item.type == QuestionType.TRUE_FALSE.value:
+        blocks.append("**True** / **False**")
+    elif item.type == QuestionType.SHORT_ANSWER.value:
+        blocks.append("Answer: " + r"\_" * 40)
+    return blocks
+
+
+def _md_choice(c: Choice, study: bool) -> str:
+    if study and c.correct:
+        return f"- **{c.letter}\\.** **{_md_cell(c.text)}** ✓"
+    return f"- **{c.letter}\\.** {_md_cell(c.text)}"
+
+
+def _md_cell(text: str) -> str:
+    """Return text escaped for one line: a list entry or a table cell."""
+    return _md_chars(" ".join(text.split()))
+
+
+def _md_matching(item: Item, study: bool) -> str:
+    if study:
+        rights = {c.letter: c.text for c in item.options}
+        rows = [f"| {_md_cell(p.text)} | {_md_cell(rights[p.letter])} |" for p in item.pairs]
+        return "\n".join(["| Item | Match |", "|---|---|", *rows])
+    rows = ["| | Item | | Match |", "|---|---|---|---|"]
+    for i in range(max(len(item.pairs), len(item.options))):
+        left = f"{item.pairs[i].number}. {_md_cell(item.pairs[i].text)}" if i < len(item.pairs) else ""
+        letter, right = (item.options[i].letter, _md_cell(item.options[i].text)) if i < len(item.options) else ("", "")
+        line = r"\_" * 4 if left else ""
+        rows.append(f"| {line} | {left} | {f'**{letter}.**' if letter else ''} | {right} |")
+    return "\n".join(rows)
+
+
+def _md_cloze(kind: Kind, item: Item) -> str:
+    parts = []
+    for s in item.cloze:
+        if not s.blank:
+            parts.append(_md_chars(s.text))
+        elif kind is Kind.STUDY_GUIDE:
+            parts.append(f"**{_md_chars(s.answer)}**")
+        else:
+            number = f"({s.blank})" if item.blanks > 1 else ""
+            hint = f" ({_md_chars(s.hint)})" if s.hint else ""
+            parts.append(number + r"\_" * 12 + hint)
+    return _md_block("".join(parts))
