@@ -69,8 +69,9 @@ CSS = """\
 .prompt { font-weight: 600; margin-bottom: .6em; }
 .choice { margin: .25em 0; padding: .2em .4em; border-radius: 6px; }
 .letter { display: inline-block; min-width: 1.6em; font-weight: 700; }
-.correct { background: #dff3e4; border: 1px solid #2e7d32; }
-.answer { font-weight: 600; margin: .5em 0; }
+.correct { background: #dff3e4; border: 1px solid #2e7d32; font-weight: 700; }
+.answer { margin: .5em 0; }
+.mark { display: inline-block; min-width: 1.2em; }
 .explanation { margin: .8em 0; }
 .sources { font-size: 14px; color: #55555a; border-top: 1px solid #d0d0d5; padding-top: .4em; }
 .mynotes { font-size: 15px; margin-top: .8em; padding: .4em .6em; border: 1px dashed #8a8a8f; }
@@ -200,8 +201,11 @@ def _choice_order(q: Question) -> list[str]:
 def _choices_html(q: Question, mark: bool) -> str:
     rows = []
     for letter, choice in zip(LETTERS, _choice_order(q), strict=False):
-        css = "choice correct" if mark and choice in q.correct else "choice"
-        rows.append(f'<div class="{css}"><span class="letter">{letter}.</span> {escape(choice)}</div>')
+        right = mark and choice in q.correct
+        css = "choice correct" if right else "choice"
+        # A tick as well as colour, so the answer reads in black and white and for colour-blind students.
+        tick = '<span class="mark">✓</span>' if right else '<span class="mark"></span>' if mark else ""
+        rows.append(f'<div class="{css}">{tick}<span class="letter">{letter}.</span> {escape(choice)}</div>')
     return "".join(rows)
 
 
