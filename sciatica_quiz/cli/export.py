@@ -21,6 +21,7 @@ def export() -> None:
     \b
     Example:
       sciatica-quiz export anki -o sciatica.apkg
+      sciatica-quiz export handout --kind study-guide -o sciatica-guide.pdf
     """
 
 
