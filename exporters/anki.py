@@ -18,17 +18,19 @@ import itertools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sciatica_quiz.loader import collector_paused
 from sciatica_quiz.model import Library, Question, QuestionType, topic_title
-from sciatica_quiz.output import atomic_path
+from sciatica_quiz.output import atomic_path, write_failed
 
 DEFAULT_DECK = "Sciatica"
 GUID_NAMESPACE = "sciatica-quiz"
@@ -156,15 +158,24 @@ def guid(question: Question) -> str:
     """Return the note GUID: derived from the bank and question ids, never from content.
 
     The same value as genanki.guid_for(GUID_NAMESPACE, bank, id) (a test holds them equal),
-    computed without its per-bit loop because exports of large banks call it for every note.
+    computed two base-91 digits at a time, not bit by bit, because exports of large banks call
+    it for every note.
     """
     digest = hashlib.sha256(f"{GUID_NAMESPACE}__{question.bank}__{question.id}".encode()).digest()
     n = int.from_bytes(digest[:8], "big")
-    out = []
-    while n > 0:
-        n, r = divmod(n, 91)
-        out.append(_BASE91[r])
-    return "".join(reversed(out))
+    pairs = _base91_pairs()
+    out = ""
+    while n >= 91 * 91:
+        n, r = divmod(n, 91 * 91)
+        out = pairs[r] + out
+    if n:  # the leading digits carry no zero padding
+        out = (_BASE91[n] if n < 91 else pairs[n]) + out
+    return out
+
+
+@functools.cache
+def _base91_pairs() -> tuple[str, ...]:
+    return tuple(a + b for a in _BASE91 for b in _BASE91)
 
 
 def deck_id(name: str) -> int:
@@ -173,15 +184,24 @@ def deck_id(name: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-_SPECIAL = re.compile(r"\\[()\[\]]|\[sound:|\{\{|\}\}")
+# What Anki or MathJax would act on inside a field: MathJax delimiters, cloze and template braces,
+# and the brackets that open a sound, text-to-speech ([anki:tts]) or LaTeX ([latex] [$] [$$]) tag;
+# Anki reads LaTeX tags in any letter case and would run LaTeX on them.
+_SPECIAL = re.compile(r"\\[()\[\]]|\{\{|\}\}|\[(?=sound:|anki:|/?latex\]|/?\$\$?\])", re.IGNORECASE)
+
+
+# Every character escape() may change; most text has none, and one scan is cheaper than five.
+_ESCAPED_CHARS = re.compile(r"[&<>\n\\\[{}]")
 
 
 def escape(text: str) -> str:
-    """Escape text so Anki shows it literally: HTML, MathJax delimiters and sound tags."""
+    """Escape text so Anki shows it literally: HTML, MathJax delimiters, cloze braces and media tags."""
+    if not _ESCAPED_CHARS.search(text):
+        return text
     out = html.escape(text, quote=False)
     if "\n" in out:
         out = out.replace("\n", "<br>")
-    # An empty span stops MathJax from seeing \( \[ and Anki from seeing [sound:...] or {{ }}.
+    # An empty span stops MathJax from seeing \( \[ and Anki from seeing {{ }} or its [...] tags.
     if "\\" in out or "[" in out or "{" in out or "}" in out:
         out = _SPECIAL.sub(lambda m: m.group(0)[0] + "<span></span>" + m.group(0)[1:], out)
     return out
@@ -189,32 +209,34 @@ def escape(text: str) -> str:
 
 def _shuffled(items: Sequence[str], key: str) -> list[str]:
     """Return items in an order fixed by `key`, so every export of a question shows the same order."""
-    return sorted(
-        items, key=lambda item: hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest()
-    )
+    keyed = [(hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest(), item) for item in items]
+    keyed.sort()
+    return [item for _, item in keyed]
 
 
 def _choice_order(q: Question) -> list[str]:
     return _shuffled(q.choices, "choices:" + q.uid)
 
 
-def _choices_html(q: Question, mark: bool) -> str:
-    rows = []
-    for letter, choice in zip(LETTERS, _choice_order(q), strict=False):
-        right = mark and choice in q.correct
-        css = "choice correct" if right else "choice"
+def _choices_html(q: Question, order: list[str]) -> tuple[str, str]:
+    """Return the choices as the front shows them and as the back shows them, the answer marked."""
+    front, back = [], []
+    for letter, choice in zip(LETTERS, order, strict=False):
+        text = escape(choice)
+        front.append(f'<div class="choice"><span class="letter">{letter}.</span> {text}</div>')
         # A tick as well as colour, so the answer reads in black and white and for colour-blind students.
-        tick = '<span class="mark">✓</span>' if right else '<span class="mark"></span>' if mark else ""
-        rows.append(f'<div class="{css}">{tick}<span class="letter">{letter}.</span> {escape(choice)}</div>')
-    return "".join(rows)
+        if choice in q.correct:
+            back.append(f'<div class="choice correct"><span class="mark">✓</span><span class="letter">{letter}.</span> {text}</div>')
+        else:
+            back.append(f'<div class="choice"><span class="mark"></span><span class="letter">{letter}.</span> {text}</div>')
+    return "".join(front), "".join(back)
 
 
 def _matching_rights(q: Question) -> list[str]:
     return _shuffled([r for _, r in q.pairs], "pairs:" + q.uid)
 
 
-def _matching_table(q: Question) -> str:
-    rights = _matching_rights(q)
+def _matching_table(q: Question, rights: list[str]) -> str:
     rows = []
     for i in range(max(len(q.pairs), len(rights))):
         left = f"<b>{i + 1}.</b> {escape(q.pairs[i][0])}" if i < len(q.pairs) else ""
@@ -223,8 +245,7 @@ def _matching_table(q: Question) -> str:
     return '<table class="match">' + "".join(rows) + "</table>"
 
 
-def _matching_answer(q: Question) -> str:
-    rights = _matching_rights(q)
+def _matching_answer(q: Question, rights: list[str]) -> str:
     rows = [
         f"<tr><td><b>{i + 1}.</b> {escape(left)}</td>"
         f"<td><b>{LETTERS[rights.index(right)]}.</b> {escape(right)}</td></tr>"
@@ -233,17 +254,17 @@ def _matching_answer(q: Question) -> str:
     return '<table class="match">' + "".join(rows) + "</table>"
 
 
-def _answer_html(q: Question) -> str:
+def _answer_html(q: Question, order: list[str]) -> str:
+    """Return the Answer field of a true/false, short-answer or matching question; `order` is the
+    right-hand items' order on the front. (Choice questions get theirs from _choices_html.)"""
     t = q.type
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        return _choices_html(q, mark=True)
     if t is QuestionType.TRUE_FALSE:
         return "True" if q.truth else "False"
     if t is QuestionType.SHORT_ANSWER:
         extra = q.accepted[1:]
         also = f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
         return escape(q.accepted[0]) + also
-    return _matching_answer(q)
+    return _matching_answer(q, order)
 
 
 def citations_html(library: Library) -> dict[str, str]:
@@ -285,17 +306,19 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
     if q.type is QuestionType.CLOZE:
         prompt = escape(q.prompt) if q.prompt else ""
         return [_cloze_text(q), prompt, case, escape(q.explanation), sources, escape(q.uid), ""]
+    # The shuffled order is worked out once: front and back show it alike.
     if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        choices = _choices_html(q, mark=False)
+        choices, answer = _choices_html(q, _choice_order(q))
     elif q.type is QuestionType.MATCHING:
-        choices = _matching_table(q)
+        order = _matching_rights(q)
+        choices, answer = _matching_table(q, order), _answer_html(q, order)
     else:
-        choices = ""
+        choices, answer = "", _answer_html(q, [])
     return [
         escape(q.prompt),
         case,
         choices,
-        _answer_html(q),
+        answer,
         escape(q.explanation),
         sources,
         escape(q.uid),
@@ -305,8 +328,7 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
 
 def note_tags(q: Question) -> list[str]:
     """Return the note's tags: topic, difficulty, then the question's own tags."""
-    tags = [f"topic::{q.topic}", f"difficulty::{q.difficulty}", *q.tags]
-    return list(dict.fromkeys(tags))
+    return list(dict.fromkeys((f"topic::{q.topic}", f"difficulty::{q.difficulty}", *q.tags)))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -342,28 +364,29 @@ def export_anki(
     model_time = _epoch(NOTE_TYPES_REVISED)
 
     citations = citations_html(library)
-    notes: list[tuple[Any, ...]] = []
+    # Notes are made one at a time as SQLite takes them, so a large export never holds every
+    # note's HTML at once; the small card rows are kept until the notes are in.
     cards: list[tuple[Any, ...]] = []
-    # Row ids only need to be unique and repeatable; Anki matches notes by GUID.
-    ids = itertools.count(_epoch(NOTE_TYPES_REVISED) * 1000)
-    for position, q in enumerate(questions):
-        nid = next(ids)
-        mod = _epoch(q.revised or DEFAULT_REVISED)
-        fields = note_fields(q, citations)
-        tags = " " + " ".join(note_tags(q)) + " "
-        sort_field = fields[0]
-        notes.append(
-            (nid, guid(q), MODEL_IDS[q.type], mod, -1, tags, "\x1f".join(fields), sort_field, 0, 0, "")
-        )
-        ords = sorted({d.number - 1 for d in q.deletions}) if q.type is QuestionType.CLOZE else [0]
-        did = decks[q.topic]["id"]
-        for ord_ in ords:
-            cid = next(ids)
-            cards.append((cid, nid, did, ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
-        if progress is not None:
-            progress(1)
 
-    with atomic_path(path) as final_tmp, tempfile.TemporaryDirectory() as work:
+    def note_rows() -> Iterator[tuple[Any, ...]]:
+        # Row ids only need to be unique and repeatable; Anki matches notes by GUID.
+        ids = itertools.count(_epoch(NOTE_TYPES_REVISED) * 1000)
+        for position, q in enumerate(questions):
+            nid = next(ids)
+            mod = _epoch(q.revised or DEFAULT_REVISED)
+            fields = note_fields(q, citations)
+            tags = " " + " ".join(note_tags(q)) + " "
+            yield (nid, guid(q), MODEL_IDS[q.type], mod, -1, tags, "\x1f".join(fields), fields[0], 0, 0, "")
+            ords = sorted({d.number - 1 for d in q.deletions}) if q.type is QuestionType.CLOZE else [0]
+            did = decks[q.topic]["id"]
+            for ord_ in ords:
+                cards.append((next(ids), nid, did, ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            if progress is not None:
+                progress(1)
+
+    # Paused: the notes are many short-lived objects and no cycles, and on a large library the
+    # collector's passes over every loaded question cost more than they free.
+    with collector_paused(), atomic_path(path) as final_tmp, tempfile.TemporaryDirectory() as work:
         db_path = os.path.join(work, "collection.anki2")
         conn = sqlite3.connect(db_path)
         try:
@@ -381,14 +404,16 @@ def export_anki(
             conn.execute(
                 "UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(model_json))
             )
-            conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+            conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows())
             conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
             conn.executescript(indexes)
             conn.commit()
+        except sqlite3.Error as exc:  # the temporary collection could not be written: a full disk
+            raise write_failed(path, str(exc)) from None
         finally:
             conn.close()
         _write_zip(Path(db_path), final_tmp)
-    return AnkiReport(str(path), len(notes), len(cards), (deck_name, *deck_names.values()))
+    return AnkiReport(str(path), len(questions), len(cards), (deck_name, *deck_names.values()))
 
 
 def _split_schema(schema: str) -> tuple[str, str]:
@@ -407,10 +432,23 @@ def _deck_json(name: str) -> dict[str, Any]:
 
 
 def _write_zip(db_path: Path, target: Path) -> None:
-    """Write the package zip with fixed timestamps so identical input gives identical bytes."""
+    """Write the package zip with fixed timestamps so identical input gives identical bytes.
+
+    The collection is copied into the zip in chunks rather than read whole: on a large export it
+    is the biggest thing the process would hold.
+    """
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+        with open(db_path, "rb") as src, zf.open(_member("collection.anki2", db_path.stat().st_size), "w") as dest:
+            shutil.copyfileobj(src, dest, 1024 * 1024)
+        with zf.open(_member("media", 2), "w") as dest:
+            dest.write(b"{}")
+
+
+def _member(name: str, size: int) -> zipfile.ZipInfo:
+    """Return a zip entry with a fixed date and mode, its size known up front as writestr knows it."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 1  # type: ignore[attr-defined]  # what writestr(compresslevel=1) sets
+    info.external_attr = 0o644 << 16
+    info.file_size = size
+    return info

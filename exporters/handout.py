@@ -17,25 +17,24 @@ import dataclasses
 import json
 import random
 import re
+import string
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from exporters import DEFAULT_SEED, FORMATS, MAX_VERSIONS, PAPERS
 from sciatica_quiz.errors import ExportError
 from sciatica_quiz.model import CLOZE, Library, Question, QuestionType, topic_title
 from sciatica_quiz.output import STDOUT, open_output
 
-FORMATS = ("pdf", "html", "md")
-PAPERS = ("letter", "a4")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-MAX_VERSIONS = len(LETTERS)
-DEFAULT_SEED = 1
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 _TYPST_PAPER = {"letter": "us-letter", "a4": "a4"}
+T = TypeVar("T")
 
 
 class Kind(str, Enum):
@@ -179,8 +178,20 @@ class Handout:
 
     def data(self) -> dict[str, Any]:
         """Return the model as JSON-ready data, with the display strings templates need."""
-        data = dataclasses.asdict(self)
-        data.update(
+        data: dict[str, Any] = _plain(self)
+        data.update(self._display())
+        return data
+
+    def to_json(self) -> str:
+        """Return data() as JSON text, encoded straight from the model objects.
+
+        A large handout holds hundreds of thousands of values; building data() first took longer
+        than encoding it. Dataclass fields are in definition order either way.
+        """
+        return json.dumps(dict(vars(self), **self._display()), ensure_ascii=False, default=vars)
+
+    def _display(self) -> dict[str, Any]:
+        return dict(
             kind=self.kind.value,
             date=self.date.isoformat(),
             date_text=self.date_text,
@@ -193,7 +204,22 @@ class Handout:
             seed=self.seed if self.kind is Kind.ANSWER_KEY else None,
             count=len(self.items),
         )
-        return data
+
+
+def _plain(value: Any) -> Any:
+    """Return model objects as dicts and lists: dataclasses.asdict without its deep copy of every
+    string, which took longer than building the model on a large handout."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    return value
+
+
+_SCALARS = (str, int, float, type(None))
 
 
 # -- building the model --------------------------------------------------------------------
@@ -230,15 +256,18 @@ def build_handout(
         if version:
             random.Random(f"{seed}:{version}:order").shuffle(ordered)
         groups = [("", ordered)]
+    from sciatica_quiz.loader import collector_paused
+
     sections, n = [], 0
-    for heading, group in groups:
-        items = []
-        for q in group:
-            n += 1
-            shuffle = None if kind is Kind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
-            item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
-            items.append(_without_answers(item) if kind is Kind.WORKSHEET else item)
-        sections.append(Section(heading, tuple(items)))
+    with collector_paused():  # many small objects, no cycles
+        for heading, group in groups:
+            items = []
+            for q in group:
+                n += 1
+                shuffle = None if kind is Kind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
+                item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
+                items.append(_without_answers(item) if kind is Kind.WORKSHEET else item)
+            sections.append(Section(heading, tuple(items)))
     return Handout(
         kind=kind,
         title=title or f"Sciatica {kind.label.lower()}",
@@ -291,7 +320,43 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
     instruction = _INSTRUCTIONS[t]
     if t is QuestionType.MULTIPLE_ANSWER and "all that apply" in q.prompt.lower():
         instruction = ""  # the prompt already says so
-    base = Item(
+    # What each type adds; the Item is made once, with all of it.
+    extra: dict[str, Any]
+    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
+        texts = list(q.choices)
+        if shuffle:
+            shuffle.shuffle(texts)
+        choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
+        right = [c for c in choices if c.correct]
+        extra = dict(
+            choices=choices,
+            mark=", ".join(c.letter for c in right),
+            answer="; ".join(f"{c.letter}. {c.text}" for c in right),
+            detail="; ".join(c.text for c in right),
+        )
+    elif t is QuestionType.TRUE_FALSE:
+        extra = dict(mark=q.answer_text(), answer=q.answer_text())
+    elif t is QuestionType.SHORT_ANSWER:
+        extra = dict(mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
+    elif t is QuestionType.CLOZE:
+        cloze = _segments(q.text)
+        blanks = sum(1 for s in cloze if s.blank)
+        answers = [s.answer for s in cloze if s.blank]
+        answer = answers[0] if blanks == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
+        instruction = "Fill in the blank." if blanks == 1 else "Fill in the blanks."
+        extra = dict(cloze=cloze, blanks=blanks, mark=answer, answer=answer)
+    else:
+        rights = [r for _, r in q.pairs]
+        if shuffle:
+            shuffle.shuffle(rights)
+            if len(rights) > 1 and rights == [r for _, r in q.pairs]:
+                rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
+        letter = {r: LETTERS[i] for i, r in enumerate(rights)}
+        pairs = tuple(Pair(i, left, letter[right]) for i, (left, right) in enumerate(q.pairs, 1))
+        options = tuple(Choice(letter[r], r) for r in rights)
+        answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
+        extra = dict(pairs=pairs, options=options, mark=answer, answer=answer)
+    return Item(
         number=number,
         uid=q.uid,
         type=t.value,
@@ -301,43 +366,8 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
         explanation=q.explanation,
         summary=first_sentence(q.explanation),
         sources=sources,
+        **extra,
     )
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        texts = list(q.choices)
-        if shuffle:
-            shuffle.shuffle(texts)
-        choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
-        right = [c for c in choices if c.correct]
-        return dataclasses.replace(
-            base,
-            choices=choices,
-            mark=", ".join(c.letter for c in right),
-            answer="; ".join(f"{c.letter}. {c.text}" for c in right),
-            detail="; ".join(c.text for c in right),
-        )
-    if t is QuestionType.TRUE_FALSE:
-        return dataclasses.replace(base, mark=q.answer_text(), answer=q.answer_text())
-    if t is QuestionType.SHORT_ANSWER:
-        return dataclasses.replace(base, mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
-    if t is QuestionType.CLOZE:
-        cloze = _segments(q.text)
-        blanks = sum(1 for s in cloze if s.blank)
-        answers = [s.answer for s in cloze if s.blank]
-        answer = answers[0] if blanks == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
-        instruction = "Fill in the blank." if blanks == 1 else "Fill in the blanks."
-        return dataclasses.replace(
-            base, cloze=cloze, blanks=blanks, mark=answer, answer=answer, instruction=instruction
-        )
-    rights = [r for _, r in q.pairs]
-    if shuffle:
-        shuffle.shuffle(rights)
-        if len(rights) > 1 and rights == [r for _, r in q.pairs]:
-            rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
-    letter = {r: LETTERS[i] for i, r in enumerate(rights)}
-    pairs = tuple(Pair(i, left, letter[right]) for i, (left, right) in enumerate(q.pairs, 1))
-    options = tuple(Choice(letter[r], r) for r in rights)
-    answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
-    return dataclasses.replace(base, pairs=pairs, options=options, mark=answer, answer=answer)
 
 
 def _segments(text: str) -> tuple[Segment, ...]:
@@ -464,7 +494,10 @@ def render(handout: Handout, fmt: str, template: Path | None = None) -> bytes:
     }
     if fmt not in renderers:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    return renderers[fmt](handout, template)
+    from sciatica_quiz.loader import collector_paused
+
+    with collector_paused():  # the template data is hundreds of thousands of small objects, no cycles
+        return renderers[fmt](handout, template)
 
 
 def write_handouts(outputs: Sequence[tuple[str | Path, Handout]], fmt: str, template: Path | None = None) -> None:
@@ -476,6 +509,8 @@ def write_handouts(outputs: Sequence[tuple[str | Path, Handout]], fmt: str, temp
 
 
 def _templates() -> Any:
+    from importlib import resources  # here, not at the top: it cost every command ~8 ms of start-up
+
     return resources.files("exporters") / "templates"
 
 
@@ -483,12 +518,16 @@ def render_pdf(handout: Handout, template: Path | None = None) -> bytes:
     """Compile the handout to PDF with typst, using only the fonts typst embeds."""
     import typst
 
-    data = json.dumps(handout.data(), ensure_ascii=False)
+    data = handout.to_json()
+    from importlib import resources
+
     with resources.as_file(_templates() / "handout.typ") as builtin:
         path = template or builtin
         try:
-            pdf = typst.compile(
-                str(path), root=str(path.parent), sys_inputs={"data": data}, ignore_system_fonts=True
+            pdf = _interruptible(
+                lambda: typst.compile(
+                    str(path), root=str(path.parent), sys_inputs={"data": data}, ignore_system_fonts=True
+                )
             )
         except RuntimeError as exc:  # typst.TypstError, or a plain RuntimeError before typst 0.14
             message = getattr(exc, "message", None) or str(exc)
@@ -496,6 +535,32 @@ def render_pdf(handout: Handout, template: Path | None = None) -> bytes:
     if not isinstance(pdf, bytes):  # pragma: no cover - typst returns pages only for images
         raise ExportError("PDF rendering returned no document")
     return pdf
+
+
+def _interruptible(call: Callable[[], T]) -> T:
+    """Run a long native call in a worker thread and wait for it, so that Ctrl-C is not held up.
+
+    typst compiles without returning to Python, so a KeyboardInterrupt would wait until a large
+    handout was finished; the main thread waiting on a thread takes it at once. The abandoned
+    daemon thread ends with the process.
+    """
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="typst-compile", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    result: T = outcome["value"]
+    return result
 
 
 def render_html(handout: Handout, template: Path | None = None) -> bytes:
@@ -546,7 +611,7 @@ def _md_block(text: str) -> str:
 def render_markdown(handout: Handout) -> str:
     """Render the handout as plain Markdown that reads well as text and on common viewers."""
     h = handout
-    out = [f"# {md_escape(h.title)}", ""]
+    out = [f"# {_md_cell(h.title)}", ""]  # a heading is one line
     if h.subtitle:
         out += [md_escape(h.subtitle), ""]
     out += [f"*{md_escape(h.meta)}*", ""]
@@ -554,7 +619,7 @@ def render_markdown(handout: Handout) -> str:
         out += [r"Name: \_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_  Date: \_\_\_\_\_\_\_\_\_\_\_\_", ""]
     for section in h.sections:
         if section.title:
-            out += [f"## {md_escape(section.title)}", ""]
+            out += [f"## {_md_cell(section.title)}", ""]
         for item in section.items:
             for block in _md_item(h.kind, item):
                 out += [block, ""]
@@ -576,7 +641,7 @@ def _md_item(kind: Kind, item: Item) -> list[str]:
     """Return the item as Markdown blocks (paragraphs, lists, tables), one string each."""
     if kind is Kind.ANSWER_KEY:
         detail = f" — {md_escape(item.detail)}" if item.detail else ""
-        lines = [f"**{item.number}\\.** **{md_escape(item.mark)}**{detail}"]
+        lines = [f"**{item.number}\\.** **{_md_cell(item.mark)}**{detail}"]
         if item.accepted:
             lines.append(f"Also accept: {md_escape('; '.join(item.accepted))}")
         return ["\\\n".join([*lines, md_escape(item.summary)])]
@@ -594,7 +659,7 @@ def _md_item(kind: Kind, item: Item) -> list[str]:
         blocks.append(_md_matching(item, study))
     if study:
         if not (item.choices or item.pairs or item.cloze):
-            also = f" *(also: {md_escape('; '.join(item.accepted))})*" if item.accepted else ""
+            also = f" *(also: {_md_cell('; '.join(item.accepted))})*" if item.accepted else ""
             blocks.append(f"**Answer:** {md_escape(item.answer)}{also}")
         blocks.append(md_escape(item.explanation))
         if item.sources:
@@ -632,14 +697,36 @@ def _md_matching(item: Item, study: bool) -> str:
 
 
 def _md_cloze(kind: Kind, item: Item) -> str:
-    parts = []
-    for s in item.cloze:
+    parts: list[str] = []
+    answers: list[str] = []  # answers of adjacent deletions, shown as one bold run
+    for i, s in enumerate(item.cloze):
         if not s.blank:
             parts.append(_md_chars(s.text))
         elif kind is Kind.STUDY_GUIDE:
-            parts.append(f"**{_md_chars(s.answer)}**")
+            answers.append(_md_cell(s.answer))
+            following = item.cloze[i + 1] if i + 1 < len(item.cloze) else None
+            if following is None or not following.blank:
+                after = _md_chars(following.text) if following else ""
+                parts.append(_md_strong("".join(answers), "".join(parts)[-1:], after[:1]))
+                answers = []
         else:
             number = f"({s.blank})" if item.blanks > 1 else ""
             hint = f" ({_md_chars(s.hint)})" if s.hint else ""
             parts.append(number + r"\_" * 12 + hint)
     return _md_block("".join(parts))
+
+
+def _md_strong(text: str, before: str, after: str) -> str:
+    """Return escaped text in bold: **text**, or <b>text</b> where CommonMark would show the asterisks."""
+    # '**' opens only before a letter or after a space or punctuation, and closes likewise; between
+    # `before` and `after`, 'a**(b)**c' would not be bold.
+    def punctuation(ch: str, maybe: bool) -> bool:
+        # CommonMark counts Unicode punctuation, and since 0.31 symbols too; viewers differ.
+        return ch in string.punctuation or unicodedata.category(ch)[0] in ("PS" if maybe else "P")
+
+    def edge(ch: str) -> bool:
+        return not ch or ch.isspace() or punctuation(ch, maybe=False)
+
+    opens = not punctuation(text[0], maybe=True) or edge(before)
+    closes = not punctuation(text[-1], maybe=True) or edge(after)
+    return f"**{text}**" if opens and closes else f"<b>{text}</b>"

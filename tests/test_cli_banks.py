@@ -153,3 +153,14 @@ def test_python_m_works() -> None:
         cwd=REPO,
     )
     assert "sciatica-quiz" in out.stdout
+
+
+def test_choices_spelled_out_for_start_up_match_the_library() -> None:
+    """`--help` lists these without importing the model or the handout exporter; keep them in step."""
+    from exporters import HANDOUT_KINDS
+    from exporters.handout import KINDS
+    from sciatica_quiz.cli.options import QUESTION_TYPES
+    from sciatica_quiz.model import QuestionType
+
+    assert HANDOUT_KINDS == KINDS
+    assert tuple(t.value for t in QuestionType) == QUESTION_TYPES

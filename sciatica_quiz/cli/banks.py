@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sciatica_quiz.cli.options import BankArgs, bank_options, selection_options
-from sciatica_quiz.selection import Selection
+
+if TYPE_CHECKING:
+    from sciatica_quiz.selection import Selection
 
 
 def echo_json(data: object) -> None:
     """Print data as indented JSON."""
+    import json
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 

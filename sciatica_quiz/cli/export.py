@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sciatica_quiz.cli.handout import handout
 from sciatica_quiz.cli.options import BankArgs, selection_options
-from sciatica_quiz.selection import Selection
+
+if TYPE_CHECKING:
+    from sciatica_quiz.selection import Selection
 
 PROGRESS_THRESHOLD = 2000
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from exporters.handout import DEFAULT_SEED, FORMATS, KINDS, MAX_VERSIONS, PAPERS
+from exporters import DEFAULT_SEED, FORMATS, HANDOUT_KINDS, MAX_VERSIONS, PAPERS
 from sciatica_quiz.cli.options import BankArgs, selection_options
-from sciatica_quiz.selection import Selection
+
+if TYPE_CHECKING:
+    from sciatica_quiz.selection import Selection
 
 
 @click.command()
 @selection_options
-@click.option("--kind", required=True, type=click.Choice(KINDS), help="Which handout to write.")
+@click.option("--kind", required=True, type=click.Choice(HANDOUT_KINDS), help="Which handout to write.")
 @click.option(
     "-o",
     "--output",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -90,6 +88,9 @@ class TerminalUI:
     def _wrap_line(self, text: str) -> list[str]:
         if not text:
             return [text]
+        import shutil
+        import textwrap
+
         width = min(shutil.get_terminal_size().columns, MAX_WIDTH) - 1
         # Continuation lines hang under the text: after 'a) ', '1. ', 'Why: ', or a column gap.
         m = HANGING.match(text)
