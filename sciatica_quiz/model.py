@@ -7,6 +7,7 @@ was made: by the YAML loader, by a test, or by another program using the library
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -195,6 +196,14 @@ class Question:
         return "; ".join(f"{left} → {right}" for left, right in self.pairs)
 
 
+def typeable(answer: str) -> bool:
+    """Return whether a typed answer can match this one: graders ignore punctuation and spacing."""
+    return any(
+        unicodedata.category(ch)[0] not in "PZC" and unicodedata.category(ch) != "Mn"
+        for ch in unicodedata.normalize("NFKD", answer)
+    )
+
+
 def _question_problems(q: Question) -> Iterator[tuple[str, str]]:
     if not SLUG.match(q.id):
         yield "id", f"id {q.id!r} must be a lowercase slug of letters, digits and hyphens"
@@ -242,6 +251,9 @@ def _answer_problems(q: Question) -> Iterator[tuple[str, str]]:
     elif t is QuestionType.SHORT_ANSWER:
         if not q.accepted or not all(a.strip() for a in q.accepted):
             yield "answer", "short_answer needs an answer (a string or a list of accepted answers)"
+        for a in q.accepted:
+            if a.strip() and not typeable(a):
+                yield "answer", f"answer {a!r} has only punctuation, which answers are compared without"
     elif t is QuestionType.CLOZE:
         dels = parse_cloze(q.text)
         if not dels:
@@ -249,6 +261,8 @@ def _answer_problems(q: Question) -> Iterator[tuple[str, str]]:
         for d in dels:
             if not d.answer:
                 yield "text", f"cloze deletion c{d.number} is empty"
+            elif not typeable(d.answer):
+                yield "text", f"cloze deletion c{d.number} has only punctuation, which answers are compared without"
         rest = CLOZE.sub("", q.text)
         if "{{" in rest or "}}" in rest:
             yield "text", "cloze text has '{{' or '}}' outside a {{cN::...}} deletion"

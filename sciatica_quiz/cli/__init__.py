@@ -6,6 +6,8 @@ user can cause are QuizError subclasses; they are caught once, here, and printed
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any, NoReturn
 
 import click
@@ -41,6 +43,16 @@ class QuizGroup(click.Group):
             raise UserError(exc) from None
         except KeyboardInterrupt:
             _interrupted(ctx)
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): stop quietly instead of a traceback.
+            _closed_pipe()
+
+
+def _closed_pipe() -> NoReturn:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail again
+    click.echo("Error: the output pipe was closed before everything was written", err=True)
+    raise SystemExit(1)
 
 
 def _interrupted(ctx: click.Context) -> NoReturn:
