@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import yaml
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# About 1.2 GB of memory at most while composing; a 100,000-question bank is about 2.2 million.
+MAX_YAML_ITEMS = 4_000_000
+MAX_PROBLEMS_PER_FILE = 100
 BIBLIOGRAPHY_NAMES = ("sources.yaml", "sources.yml")
 BANK_SUFFIXES = (".yaml", ".yml")
 
@@ -84,6 +87,7 @@ class _FileReader:
     path: str
     problems: list[Problem] = field(default_factory=list)
     prefix: str = ""
+    not_shown: int = 0
     # Source ids this file defines, even broken ones: their citations are not reported again.
     declared: set[str] = field(default_factory=set)
 
@@ -92,8 +96,18 @@ class _FileReader:
         raise _Stop
 
     def note(self, where: yaml.Node | int, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
+            self.not_shown += 1  # a file of thousands of mistakes needs its first ones fixed first
+            return
         line = where if isinstance(where, int) else line_of(where)
         self.problems.append(Problem(self.path, line, self.prefix + message))
+
+    def all_problems(self) -> list[Problem]:
+        """Return the problems found, with a note of how many more were not listed."""
+        if not self.not_shown:
+            return self.problems
+        more = f"{self.not_shown:,} more problems not shown; fix the first {MAX_PROBLEMS_PER_FILE} and run again"
+        return [*self.problems, Problem(self.path, 0, more)]
 
     def compose(self, data: bytes) -> yaml.Node | None:
         if data.startswith(b"\xef\xbb\xbf"):
@@ -105,6 +119,11 @@ class _FileReader:
             self.fail(line, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
         if not text.strip():
             self.fail(1, "file is empty; a bank needs id, title, topic and questions")
+        # Memory while composing grows with the number of YAML items, not bytes: a file of tiny
+        # items ('[a,a,a,...]') costs ~150x its size. Estimate the items cheaply and refuse early.
+        items = 2 * data.count(b"\n") + data.count(b",")
+        if items > MAX_YAML_ITEMS:
+            self.fail(0, f"file has about {items:,} YAML items; the limit is {MAX_YAML_ITEMS:,} (split it into several banks)")
         try:
             node = yaml.compose(text, Loader=_yaml_loader())
         except yaml.MarkedYAMLError as exc:
@@ -461,7 +480,7 @@ def _read_file(path: Path, shown: str, problems: list[Problem], cache: BankCache
             r.fail(0, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
         data = path.read_bytes()
     except _Stop:
-        problems.extend(r.problems)
+        problems.extend(r.all_problems())
         return None
     except OSError as exc:
         problems.append(Problem(shown, 0, f"cannot read file: {exc.strerror or exc}"))
@@ -474,7 +493,7 @@ def _read_file(path: Path, shown: str, problems: list[Problem], cache: BankCache
             cached.bank = dataclasses.replace(cached.bank, path=shown)  # shown relative to today's folder
         return cached
     read = _parse_file(r, data, bibliography)
-    problems.extend(r.problems)
+    problems.extend(r.all_problems())
     if cache and read is not None and not r.problems and (bibliography or read.bank is not None):
         cache.put(key, read)
     return read

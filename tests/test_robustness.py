@@ -427,3 +427,23 @@ def test_every_test_and_fixture_named_in_docs_robustness_exists() -> None:
         assert (REPO / "tests" / "fixtures" / "bad" / name).is_file(), name
     assert named >= 60
     assert len(list((REPO / "tests" / "fixtures" / "bad").glob("*.yaml"))) >= 60
+
+
+def test_a_file_of_millions_of_tiny_items_is_refused_before_parsing(tmp_path: Path) -> None:
+    bank = tmp_path / "flow.yaml"
+    bank.write_text("id: x\ntitle: T\ntopic: anatomy\nquestions: [" + "a," * 4_100_000 + "a]\n", encoding="utf-8")
+    result = run(["validate", str(bank)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {bank}: file has about 4,100,008 YAML items; the limit is 4,000,000 (split it into several banks)\n"
+    )
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_hundred(tmp_path: Path) -> None:
+    bank = tmp_path / "keys.yaml"
+    keys = "".join(f"    k{i}: 1\n" for i in range(5000))
+    bank.write_text("id: x\ntitle: T\ntopic: anatomy\nquestions:\n  - id: q\n" + keys, encoding="utf-8")
+    lines = run(["validate", str(bank)]).stderr.splitlines()
+    assert len(lines) == 101
+    assert lines[0] == f"Error: {bank}: 4,901 more problems not shown; fix the first 100 and run again"
+    assert lines[1].startswith(f"Error: {bank}:6: question 'q': unknown key 'k0'")
