@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 
 def run() -> None:
     """Start the CLI; Ctrl-C even while it is still importing ends with a short message, exit 130."""
@@ -12,8 +10,9 @@ def run() -> None:
 
         main()
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted.\n")
-        raise SystemExit(130) from None
+        from sciatica_quiz.errors import exit_interrupted
+
+        exit_interrupted()
 
 
 if __name__ == "__main__":

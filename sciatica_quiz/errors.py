@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from typing import NoReturn
+
+EXIT_INTERRUPTED = 130
+
+
+def exit_interrupted() -> NoReturn:
+    """Print the short Ctrl-C message and exit with status 130, wherever Ctrl-C was pressed."""
+    sys.stderr.write("\nInterrupted.\n")
+    sys.stderr.flush()
+    raise SystemExit(EXIT_INTERRUPTED)
 
 
 class QuizError(Exception):

@@ -93,8 +93,3 @@ def open_output(path: str | Path) -> Iterator[BinaryIO]:
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         yield f
 
-
-def write_output(path: str | Path, data: bytes) -> None:
-    """Write bytes to `path` ('-' is standard output) atomically."""
-    with open_output(path) as f:
-        f.write(data)

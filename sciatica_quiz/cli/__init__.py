@@ -16,9 +16,7 @@ from sciatica_quiz import __version__
 from sciatica_quiz.cli.banks import list_banks, schema, stats, validate
 from sciatica_quiz.cli.export import export
 from sciatica_quiz.cli.practice import progress, quiz, study
-from sciatica_quiz.errors import QuizError
-
-EXIT_INTERRUPTED = 130
+from sciatica_quiz.errors import QuizError, exit_interrupted
 
 
 class UserError(click.ClickException):
@@ -42,7 +40,7 @@ class QuizGroup(click.Group):
         except QuizError as exc:
             raise UserError(exc) from None
         except KeyboardInterrupt:
-            _interrupted(ctx)
+            exit_interrupted()
         except BrokenPipeError:
             # The reader went away (e.g. `| head`): stop quietly instead of a traceback.
             _closed_pipe()
@@ -55,9 +53,6 @@ def _closed_pipe() -> NoReturn:
     raise SystemExit(1)
 
 
-def _interrupted(ctx: click.Context) -> NoReturn:
-    click.echo("\nInterrupted.", err=True)
-    ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})

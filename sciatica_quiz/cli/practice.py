@@ -14,13 +14,13 @@ import click
 
 from sciatica_quiz.cli.banks import echo_json
 from sciatica_quiz.cli.options import BankArgs, selection_options
+from sciatica_quiz.errors import exit_interrupted
 
 if TYPE_CHECKING:
     from sciatica_quiz.selection import Selection
     from sciatica_quiz.session import Style
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_INTERRUPTED = 130
 MAX_WIDTH = 100
 HANGING = re.compile(r"\s*(?:\S+\s{2,}|[a-z\d]{1,2}[).] |(?:Why|Case|Answer|Source): )")
 
@@ -77,8 +77,7 @@ class TerminalUI:
     def finish(self) -> None:
         """Exit with status 130 after the summary if the student pressed Ctrl-C."""
         if self.interrupted:
-            click.echo("\nInterrupted.", err=True)
-            raise SystemExit(EXIT_INTERRUPTED)
+            exit_interrupted()
 
     def _wrap(self, text: str) -> list[str]:
         if not self.tty:
