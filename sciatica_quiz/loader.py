@@ -13,22 +13,33 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import functools
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NoReturn
+from types import MappingProxyType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sciatica_quiz.cache import BankCache
 from sciatica_quiz.errors import BankError, Problem
-from sciatica_quiz.model import Bank, InvalidModel, Library, Question, QuestionType, Source
+from sciatica_quiz.model import (
+    Bank,
+    InvalidModel,
+    Library,
+    Question,
+    QuestionType,
+    Source,
+    _question_problems,
+    did_you_mean,
+)
 
 if TYPE_CHECKING:
     import yaml
 
+T = TypeVar("T")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # About 1.2 GB of memory at most while composing; a 100,000-question bank is about 2.2 million.
 MAX_YAML_ITEMS = 4_000_000
@@ -51,7 +62,6 @@ _CHOICE_TYPES = (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # C0 controls except tab and newline, DEL and C1 controls: they could drive a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 def builtin_decks_dir() -> Path:
@@ -75,6 +85,43 @@ class _Stop(Exception):
     """Abandon the current item; its problem is already recorded."""
 
 
+_CURLY_QUOTES = "“”‘’„«»"
+_VALUE_WITH_COLON = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s+[^'\"\s].*:(?:\s|$)")
+
+
+def syntax_hint(problem: str, line: str, opened: int) -> str:
+    """Return what to fix for one of libyaml's syntax errors, in the words of someone writing a bank.
+
+    `line` is the text of the line the error is reported on; `opened` is the line where the
+    construct being read began (an unclosed quote or bracket).
+    """
+    if "\t" in line:
+        return "a tab: indent with spaces, not tabs"
+    if any(q in line for q in _CURLY_QUOTES):
+        return "curly quotes are not YAML quotes: use straight quotes \" or '"
+    if problem.startswith("mapping values are not allowed"):
+        if _VALUE_WITH_COLON.match(line):
+            return "a value containing ': ' must be quoted, e.g. title: \"Class 3: review\""
+        return "this line is indented more than the keys above it; line it up with them"
+    if problem.startswith("did not find expected '-' indicator"):
+        return "each list item starts with '- ' lined up with the items before it; check this line's indentation"
+    if problem.startswith("did not find expected key"):
+        if line.lstrip().startswith("- "):
+            return "this list item is not lined up with the '- ' items before it"
+        return "this line is not lined up with the keys above it; check its indentation"
+    if problem.startswith("found unexpected end of stream"):
+        return f"a quote opened on line {opened} is never closed"
+    if problem.startswith("did not find expected ',' or ']'"):
+        return f"a [ list opened on line {opened} is not closed with ]"
+    if problem.startswith("did not find expected ',' or '}'"):
+        return f"a {{ mapping opened on line {opened} is not closed with }}"
+    if problem.startswith("could not find expected ':'"):
+        return "a key needs ': ' after it; quote text that runs over several lines"
+    if problem.startswith("found character that cannot start any token"):
+        return "quote a value that starts with @, ` or %"
+    return ""
+
+
 def line_of(node: yaml.Node) -> int:
     """Return the 1-based line where a node starts."""
     return int(node.start_mark.line) + 1
@@ -88,8 +135,9 @@ class _FileReader:
     problems: list[Problem] = field(default_factory=list)
     prefix: str = ""
     not_shown: int = 0
-    # Source ids this file defines, even broken ones: their citations are not reported again.
-    declared: set[str] = field(default_factory=set)
+    # Source ids this file defines, even broken ones (their citations are not reported again),
+    # with the line of each definition.
+    declared: dict[str, int] = field(default_factory=dict)
 
     def fail(self, where: yaml.Node | int, message: str) -> NoReturn:
         self.note(where, message)
@@ -133,9 +181,10 @@ class _FileReader:
             if exc.context and exc.context.startswith("expected"):
                 what = f"{exc.context.removesuffix(' in the stream')}, {what}"
             lines = text.splitlines()
-            if line <= len(lines) and "\t" in lines[line - 1]:
-                what += " (a tab: indent with spaces, not tabs)"
-            self.fail(line, f"YAML syntax error: {what}")
+            here = lines[line - 1] if line <= len(lines) else ""
+            opened = int(exc.context_mark.line) + 1 if exc.context_mark is not None else line
+            hint = syntax_hint(str(exc.problem or ""), here, opened)
+            self.fail(line, f"YAML syntax error: {what}" + (f" ({hint})" if hint else ""))
         except yaml.YAMLError as exc:  # pragma: no cover - unmarked libyaml errors
             self.fail(1, f"YAML error: {exc}")
         except RecursionError:  # pragma: no cover - only without libyaml
@@ -224,11 +273,17 @@ class _FileReader:
             self.fail(node, f"'{what}' must be a date like 2026-11-24, not {value!r}")
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
-        if isinstance(node, yaml.ScalarNode) and node.tag in (_T + "bool", _T + "str"):
+        """Return a YAML true or false; 'yes', 'on' or a quoted "true" are refused, as the schema does."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == _T + "bool":
             word = str(node.value).strip().lower()
-            if word in _BOOL_WORDS:
-                return _BOOL_WORDS[word]
-        self.fail(node, f"'{what}' must be true or false")
+            if word in ("true", "false"):
+                return word == "true"
+        shown = f" (not {str(node.value).strip()!r})" if isinstance(node, yaml.ScalarNode) and node.value else ""
+        self.fail(node, f"'{what}' must be true or false{shown}")
+
+    def count(self) -> int:
+        """Return how many problems were found so far, listed or not."""
+        return len(self.problems) + self.not_shown
 
 
 # -- banks ---------------------------------------------------------------------------------
@@ -242,7 +297,7 @@ def _read_source(r: _FileReader, node: yaml.Node) -> Source | None:
             if need not in keys:
                 r.fail(node, f"source is missing '{need}'")
         sid = r.text(keys["id"][1], "id")
-        r.declared.add(sid)
+        r.declared.setdefault(sid, line_of(node))
         r.prefix = f"source '{sid}': "
         fields: dict[str, str | int | None] = {}
         for key in ("title", "authors", "publisher", "url", "note"):
@@ -284,89 +339,174 @@ _SHAPE_KEYS: dict[str, tuple[QuestionType, ...]] = {
     "choices": _CHOICE_TYPES,
     "text": (QuestionType.CLOZE,),
 }
+# Model rule names that concern the `answer` key of the YAML.
+_ANSWER_FIELDS = ("correct", "truth", "accepted", "pairs")
+
+
+@dataclass(frozen=True)
+class _Citation:
+    """One source id cited by a question, with the line it is written on."""
+
+    question: str
+    line: int
+    source: str
 
 
 def _read_question(
-    r: _FileReader, node: yaml.Node, index: int, bank_id: str, topic: str, revised: date | None
+    r: _FileReader,
+    node: yaml.Node,
+    index: int,
+    bank: tuple[str, str, date | None],
+    citations: list[_Citation],
 ) -> Question | None:
+    """Read one question, reporting every problem in it, not only the first.
+
+    A key that is missing or unreadable is reported once; the rules of the question's kind are
+    still checked on everything else, so one run lists all that needs fixing.
+    """
+    bank_id, topic, revised = bank
     r.prefix = f"question {_peek_id(node) or index}: "
     try:
-        keys = r.mapping(node, "a question", QUESTION_KEYS)
-        if "id" not in keys:
-            r.fail(node, "missing 'id'")
-        qid = r.text(keys["id"][1], "id")
-        r.prefix = f"question '{qid}': "
-        if "type" not in keys:
-            r.fail(node, "missing 'type' (one of: " + ", ".join(t.value for t in QuestionType) + ")")
-        type_text = r.text(keys["type"][1], "type")
-        try:
-            qtype = QuestionType(type_text)
-        except ValueError:
-            names = [t.value for t in QuestionType]
-            close = difflib.get_close_matches(type_text, names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            r.fail(keys["type"][1], f"unknown type '{type_text}'{hint}; use one of: {', '.join(names)}")
-        required = ["explanation", "sources"]
-        if qtype is not QuestionType.CLOZE:
-            required += ["prompt", "answer"]
-        else:
-            required.append("text")
-        if qtype in _CHOICE_TYPES:
-            required.append("choices")
-        missing = [k for k in required if k not in keys]
-        if missing:
-            r.fail(node, "missing " + ", ".join(f"'{k}'" for k in missing))
-        for key, types in _SHAPE_KEYS.items():
-            if key in keys and qtype not in types:
-                allowed = " and ".join(t.value for t in types)
-                r.fail(keys[key][0], f"'{key}' is only for {allowed} questions")
-        if qtype is QuestionType.CLOZE and "answer" in keys:
-            r.fail(
-                keys["answer"][0],
-                "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'",
-            )
-
-        fields: dict[str, object] = {}
-        for key in ("prompt", "explanation", "case", "text"):
-            if key in keys:
-                fields[key] = r.text(keys[key][1], key)
-        fields.setdefault("prompt", "")
-        fields["sources"] = r.texts(keys["sources"][1], "sources")
-        if "tags" in keys:
-            fields["tags"] = r.texts(keys["tags"][1], "tags")
-        if "difficulty" in keys:
-            fields["difficulty"] = r.integer(keys["difficulty"][1], "difficulty")
-        fields["revised"] = r.day(keys["revised"][1], "revised") if "revised" in keys else revised
-        if "choices" in keys:
-            fields["choices"] = r.texts(keys["choices"][1], "choices")
-        if "answer" in keys:
-            fields.update(_read_answer(r, qtype, keys["answer"][1]))
-        try:
-            return Question(
-                bank=bank_id,
-                id=qid,
-                topic=topic,
-                type=qtype,
-                line=line_of(node),
-                **fields,  # type: ignore[arg-type]
-            )
-        except InvalidModel as exc:
-            for key, msg in exc.problems:
-                where = keys.get("answer" if key in ("correct", "truth", "accepted", "pairs") else key)
-                r.note(where[1] if where else node, msg)
-            return None
+        return _read_question_fields(r, node, bank_id, topic, revised, citations)
     except _Stop:
         return None
     finally:
         r.prefix = ""
 
 
+def _read_question_fields(
+    r: _FileReader,
+    node: yaml.Node,
+    bank_id: str,
+    topic: str,
+    revised: date | None,
+    citations: list[_Citation],
+) -> Question | None:
+    keys = r.mapping(node, "a question", QUESTION_KEYS)
+    before = r.count()
+    failed: set[str] = set()  # keys already reported: the model's rules are not reported again
+
+    def read(key: str, reader: Callable[[yaml.Node], T]) -> T | None:
+        try:
+            return reader(keys[key][1])
+        except _Stop:
+            failed.add(key)
+            return None
+
+    qid = read("id", lambda n: r.text(n, "id")) if "id" in keys else None
+    if qid is not None:
+        r.prefix = f"question '{qid}': "
+    elif "id" not in keys:
+        r.note(node, "missing 'id'")
+    qtype = read("type", lambda n: _read_type(r, n)) if "type" in keys else None
+    if "type" not in keys:
+        r.note(node, "missing 'type' (one of: " + ", ".join(t.value for t in QuestionType) + ")")
+    failed.update(k for k in ("id", "type") if k not in keys)
+
+    required = ["explanation"]
+    if qtype is QuestionType.CLOZE:
+        required.append("text")
+    elif qtype is not None:
+        required += ["prompt", "answer"]
+    if qtype in _CHOICE_TYPES:
+        required.append("choices")
+    missing = [k for k in required if k not in keys]
+    if missing:
+        r.note(node, "missing " + ", ".join(f"'{k}'" for k in missing))
+        failed.update(missing)
+    if qtype is not None:
+        for key, types in _SHAPE_KEYS.items():
+            if key in keys and qtype not in types:
+                allowed = " and ".join(t.value for t in types)
+                r.note(keys[key][0], f"'{key}' is only for {allowed} questions")
+                failed.add(key)
+        if qtype is QuestionType.CLOZE and "answer" in keys:
+            r.note(keys["answer"][0], "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'")
+            failed.add("answer")
+
+    fields: dict[str, object] = {}
+    for key in ("prompt", "explanation", "case", "text"):
+        if key in keys and key not in failed:
+            fields[key] = read(key, functools.partial(r.text, what=key))
+    if "sources" in keys:
+        fields["sources"] = read("sources", lambda n: _read_citations(r, n, qid or "", citations))
+    if "tags" in keys:
+        fields["tags"] = read("tags", lambda n: r.texts(n, "tags"))
+    if "difficulty" in keys:
+        fields["difficulty"] = read("difficulty", lambda n: r.integer(n, "difficulty"))
+    if "revised" in keys:
+        fields["revised"] = read("revised", lambda n: r.day(n, "revised"))
+    if "choices" in keys and "choices" not in failed:
+        fields["choices"] = read("choices", lambda n: r.texts(n, "choices"))
+    if "answer" in keys and "answer" not in failed and qtype is not None:
+        answer = read("answer", lambda n: _read_answer(r, qtype, n))
+        if answer is not None:
+            fields.update(answer)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    fields.setdefault("prompt", "")
+    fields.setdefault("revised", revised)
+
+    if r.count() == before and qid is not None and qtype is not None:
+        try:
+            return Question(bank=bank_id, id=qid, topic=topic, type=qtype, line=line_of(node), **fields)  # type: ignore[arg-type]
+        except InvalidModel as exc:
+            _note_model_problems(r, node, keys, exc.problems, failed)
+            return None
+    # Something is already wrong: check the rest against the kind's rules all the same.
+    defaults = {f.name: f.default for f in dataclasses.fields(Question) if f.default is not dataclasses.MISSING}
+    placeholders = {"bank": bank_id, "id": qid or "x", "topic": topic, "type": qtype or "", "explanation": "x"}
+    draft = SimpleNamespace(**{**defaults, **placeholders, **fields})
+    if "choices" in failed:
+        failed.add("answer")  # 'not one of the choices' would only repeat the problem
+    _note_model_problems(r, node, keys, list(_question_problems(draft)), failed)  # type: ignore[arg-type]
+    return None
+
+
+def _note_model_problems(
+    r: _FileReader,
+    node: yaml.Node,
+    keys: dict[str, tuple[yaml.Node, yaml.Node]],
+    problems: list[tuple[str, str]],
+    failed: set[str],
+) -> None:
+    for key, msg in problems:
+        key = "answer" if key in _ANSWER_FIELDS else key
+        if key in failed or (key in ("id", "type") and key not in keys):
+            continue
+        where = keys.get(key)
+        r.note(where[1] if where else node, msg)
+
+
+def _read_type(r: _FileReader, node: yaml.Node) -> QuestionType:
+    type_text = r.text(node, "type")
+    try:
+        return QuestionType(type_text)
+    except ValueError:
+        names = [t.value for t in QuestionType]
+        r.fail(node, f"unknown type '{type_text}'{did_you_mean(type_text, names)}; use one of: {', '.join(names)}")
+
+
+def _read_citations(r: _FileReader, node: yaml.Node, qid: str, citations: list[_Citation]) -> tuple[str, ...]:
+    """Return a question's source ids, remembering each one's line to check it against the bibliography."""
+    ids = r.texts(node, "sources")
+    if not ids:
+        r.fail(node, "'sources' is empty; list source ids or leave the key out")
+    for item, sid in zip(node.value, ids, strict=True):
+        citations.append(_Citation(qid, line_of(item), sid))
+    return ids
+
+
 def _peek_id(node: yaml.Node) -> str | None:
     """Return a question's id as written, for messages about the question before it is read."""
+    value = _raw_id(node)
+    return f"'{value}'" if value else None
+
+
+def _raw_id(node: yaml.Node) -> str | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
-                return f"'{value.value}'" if value.value else None
+                return str(value.value).strip() or None
     return None
 
 
@@ -399,21 +539,22 @@ def _read_answer(r: _FileReader, qtype: QuestionType, node: yaml.Node) -> dict[s
 @dataclass
 class _BankRead:
     """What one file gave: the bank (None when it has problems, or for a bibliography), the parts
-    that parsed, and the source ids it defines, even broken ones. This is what the cache stores.
+    that parsed, the source ids it defines (even broken ones) with their lines, and every citation
+    its questions make (even broken questions'). This is what the cache stores.
     """
 
     bank: Bank | None
     lines: dict[str, int]
     sources: list[Source]
-    questions: list[Question]
-    declared: set[str] = field(default_factory=set)
+    citations: list[_Citation] = field(default_factory=list)
+    declared: dict[str, int] = field(default_factory=dict)
 
 
-def _read_bank(r: _FileReader, root: yaml.Node) -> _BankRead:
+def _read_bank(r: _FileReader, root: yaml.Node, builtin: bool) -> _BankRead:
     try:
         keys = r.mapping(root, "a bank file", BANK_KEYS)
     except _Stop:
-        return _BankRead(None, {}, [], [])
+        return _BankRead(None, {}, [])
     lines = {k: line_of(kn) for k, (kn, _) in keys.items()}
     missing = [k for k in ("id", "title", "topic", "questions") if k not in keys]
     if missing:
@@ -429,6 +570,7 @@ def _read_bank(r: _FileReader, root: yaml.Node) -> _BankRead:
             revised = r.day(keys["revised"][1], "revised")
     sources = _read_sources(r, keys["sources"][1]) if "sources" in keys else []
     questions: list[Question] = []
+    citations: list[_Citation] = []
     ok = not missing and len(head) >= 3
     if "questions" in keys:
         qnode = keys["questions"][1]
@@ -436,39 +578,43 @@ def _read_bank(r: _FileReader, root: yaml.Node) -> _BankRead:
             r.note(qnode, "'questions' must be a non-empty list of questions")
             ok = False
         else:
-            seen: dict[str, int] = {}
+            first_seen: dict[str, int] = {}
+            owner = (str(head.get("id", "")) or "bank", str(head.get("topic", "")), revised)
             for i, item in enumerate(qnode.value, start=1):
-                q = _read_question(
-                    r, item, i, str(head.get("id", "")) or "bank", str(head.get("topic", "")), revised
-                )
+                # Ids are compared as written, before anything else is read, so a repeated id is
+                # reported in the same run as every other problem.
+                qid = _raw_id(item)
+                if qid is not None and qid in first_seen:
+                    r.note(item, f"question '{qid}': id is used twice (first on line {first_seen[qid]})")
+                    ok = False
+                elif qid is not None:
+                    first_seen[qid] = line_of(item)
+                q = _read_question(r, item, i, owner, citations)
                 if q is None:
                     ok = False
-                    continue
-                if q.id in seen:
-                    r.note(item, f"question '{q.id}': id is used twice (first on line {seen[q.id]})")
-                    ok = False
-                    continue
-                seen[q.id] = q.line
-                questions.append(q)
+                elif first_seen.get(q.id) == q.line:
+                    questions.append(q)
     if not ok or r.problems:
-        return _BankRead(None, lines, sources, questions)
+        return _BankRead(None, lines, sources, citations)
     try:
         bank = Bank(
             id=str(head["id"]), title=str(head["title"]), topic=str(head["topic"]),
             questions=tuple(questions), description=head.get("description"),  # type: ignore[arg-type]
-            revised=revised, sources=tuple(sources), path=r.path,
+            revised=revised, sources=tuple(sources), path=r.path, builtin=builtin,
         )  # fmt: skip
     except InvalidModel as exc:
         for key, msg in exc.problems:
             r.note(lines.get(key, 1), msg)
-        return _BankRead(None, lines, sources, questions)
-    return _BankRead(bank, lines, sources, questions)
+        return _BankRead(None, lines, sources, citations)
+    return _BankRead(bank, lines, sources, citations)
 
 
 # -- files and folders ---------------------------------------------------------------------
 
 
-def _read_file(path: Path, shown: str, problems: list[Problem], cache: BankCache | None) -> _BankRead | None:
+def _read_file(
+    path: Path, shown: str, problems: list[Problem], cache: BankCache | None, builtin: bool
+) -> _BankRead | None:
     """Read one bank or bibliography file: from the cache when its bytes are unchanged, else parse it.
 
     Only a file without problems is cached, so every problem is found and reported as before.
@@ -489,17 +635,17 @@ def _read_file(path: Path, shown: str, problems: list[Problem], cache: BankCache
     key = cache.key("bibliography" if bibliography else "bank", data) if cache else ""
     cached = cache.get(key) if cache else None
     if isinstance(cached, _BankRead):
-        if cached.bank is not None:
-            cached.bank = dataclasses.replace(cached.bank, path=shown)  # shown relative to today's folder
+        if cached.bank is not None:  # shown relative to today's folder; built-in or not by where it is
+            cached.bank = dataclasses.replace(cached.bank, path=shown, builtin=builtin)
         return cached
-    read = _parse_file(r, data, bibliography)
+    read = _parse_file(r, data, bibliography, builtin)
     problems.extend(r.all_problems())
     if cache and read is not None and not r.problems and (bibliography or read.bank is not None):
         cache.put(key, read)
     return read
 
 
-def _parse_file(r: _FileReader, data: bytes, bibliography: bool) -> _BankRead | None:
+def _parse_file(r: _FileReader, data: bytes, bibliography: bool, builtin: bool) -> _BankRead | None:
     _import_yaml()
     try:
         root = r.compose(data)
@@ -514,7 +660,7 @@ def _parse_file(r: _FileReader, data: bytes, bibliography: bool) -> _BankRead | 
                 r.fail(root, "bibliography file needs a 'sources' list")
             sources = _read_sources(r, keys["sources"][1])
         return _BankRead(None, {}, sources, [], r.declared)
-    read = _read_bank(r, root)
+    read = _read_bank(r, root, builtin)
     read.declared = r.declared
     return read
 
@@ -532,18 +678,31 @@ def _yaml_loader() -> Any:
 
 
 def _is_bibliography(path: Path) -> bool:
-    return path.name in BIBLIOGRAPHY_NAMES
+    return path.name.lower() in BIBLIOGRAPHY_NAMES
+
+
+def _is_bank_file(path: Path) -> bool:
+    return path.suffix.lower() in BANK_SUFFIXES and path.is_file()
 
 
 def expand_paths(paths: Iterable[Path | str], problems: list[Problem]) -> list[Path]:
-    """Return the YAML files named by paths (folders give their *.yaml / *.yml files, sorted)."""
+    """Return the YAML files named by paths (folders give their .yaml / .yml files, sorted).
+
+    A file named on its own is read whatever its name; a folder without any bank file, or a path
+    that is not a file or a folder, is a problem.
+    """
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.suffix in BANK_SUFFIXES and f.is_file()))
+            found = sorted(f for f in p.iterdir() if _is_bank_file(f))
+            if not any(not _is_bibliography(f) for f in found):
+                problems.append(Problem(str(raw), 0, "folder has no bank files (.yaml or .yml)"))
+            files.extend(found)
         elif p.is_file():
             files.append(p)
+        elif p.exists():
+            problems.append(Problem(str(raw), 0, "is not a regular file or a folder"))
         else:
             problems.append(Problem(str(raw), 0, "no such file or folder"))
     unique: dict[Path, Path] = {}
@@ -552,11 +711,12 @@ def expand_paths(paths: Iterable[Path | str], problems: list[Problem]) -> list[P
     return list(unique.values())
 
 
-def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> Library:
+def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True, strict: bool = False) -> Library:
     """Load banks and bibliographies (built-in ones first, then `paths`) into a Library.
 
     The built-in bibliography is always loaded, so any bank may cite its sources; `builtin=False`
-    leaves out only the built-in banks.
+    leaves out only the built-in banks. `strict` also requires what the built-in banks promise:
+    a source on every question.
 
     Files whose bytes have not changed since they last loaded without problems come from the
     bank cache (see sciatica_quiz.cache); the result and every error are the same either way.
@@ -564,7 +724,7 @@ def load_library(paths: Sequence[Path | str] = (), *, builtin: bool = True) -> L
     Raises BankError listing every problem found, sorted by file and line.
     """
     with collector_paused():
-        return _load_library(paths, builtin)
+        return _load_library(paths, builtin, strict)
 
 
 @contextlib.contextmanager
@@ -584,24 +744,29 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_library(paths: Sequence[Path | str], builtin: bool) -> Library:
+def _load_library(paths: Sequence[Path | str], builtin: bool, strict: bool) -> Library:
     problems: list[Problem] = []
-    roots: list[Path | str] = [builtin_decks_dir()] if builtin else list(builtin_bibliography())
-    roots += list(paths)
+    builtin_dir = builtin_decks_dir()
+    roots: list[Path | str] = [builtin_dir] if builtin else list(builtin_bibliography())
     files = expand_paths(roots, problems)
+    extra = expand_paths(paths, problems)
+    if paths and not problems and not any(not _is_bibliography(f) for f in extra):
+        problems.append(Problem(", ".join(str(p) for p in paths), 0, "no bank file among these paths"))
+    files += extra
     cache = BankCache.open()
     bibliography: dict[str, Source] = {}
     where: dict[str, str] = {}
     reads: list[tuple[str, _BankRead]] = []
     declared: set[str] = set()
+    builtin_root = builtin_dir.resolve()
     for path in sorted(files, key=lambda f: not _is_bibliography(f)):
         shown = display_path(path)
-        read = _read_file(path, shown, problems, cache)
+        read = _read_file(path, shown, problems, cache, path.resolve().parent == builtin_root)
         if read is None:
             continue
-        declared |= read.declared
+        declared |= set(read.declared)
         for src in read.sources:
-            _add_source(bibliography, where, src, shown, problems)
+            _add_source(bibliography, where, src, (shown, read.declared.get(src.id, 0)), problems)
         if not _is_bibliography(path):
             reads.append((shown, read))
     bank_paths: dict[str, str] = {}
@@ -614,36 +779,48 @@ def _load_library(paths: Sequence[Path | str], builtin: bool) -> Library:
             )
         elif bank is not None:
             bank_paths[bank.id] = shown
-        problems.extend(_unknown_sources(shown, read.questions, bibliography, declared))
+        problems.extend(_unknown_sources(shown, read.citations, bibliography, declared))
+        if strict and bank is not None:
+            problems.extend(_strict_problems(shown, bank))
     if problems:
         raise BankError(problems)
     banks = tuple(read.bank for _, read in reads if read.bank is not None)
     return Library(banks=banks, sources=MappingProxyType(bibliography))
 
 
+def _strict_problems(path: str, bank: Bank) -> Iterator[Problem]:
+    """Report what strict checking asks beyond the format: a source on every question."""
+    for q in bank.questions:
+        if not q.sources:
+            yield Problem(path, q.line, f"question '{q.id}': has no sources; strict checking needs at least one")
+
+
 def _unknown_sources(
-    path: str, questions: list[Question], bibliography: dict[str, Source], declared: set[str]
+    path: str, citations: list[_Citation], bibliography: dict[str, Source], declared: set[str]
 ) -> Iterator[Problem]:
     """Report citations of ids no file defines (a broken definition is reported where it stands)."""
-    for q in questions:
-        for sid in q.sources:
-            if sid not in bibliography and sid not in declared:
-                close = difflib.get_close_matches(sid, list(bibliography), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                yield Problem(path, q.line, f"question '{q.id}': unknown source '{sid}'{hint}")
+    for c in citations:
+        if c.source not in bibliography and c.source not in declared:
+            hint = did_you_mean(c.source, bibliography)
+            yield Problem(path, c.line, f"question '{c.question}': unknown source '{c.source}'{hint}")
 
 
 def _add_source(
-    bibliography: dict[str, Source], where: dict[str, str], src: Source, path: str, problems: list[Problem]
+    bibliography: dict[str, Source],
+    where: dict[str, str],
+    src: Source,
+    place: tuple[str, int],
+    problems: list[Problem],
 ) -> None:
+    path, line = place
     old = bibliography.get(src.id)
     if old is not None and old != src:
         problems.append(
-            Problem(path, 0, f"source '{src.id}' is already defined differently in {where[src.id]}")
+            Problem(path, line, f"source '{src.id}' is already defined differently in {where[src.id]}")
         )
         return
     bibliography[src.id] = src
-    where.setdefault(src.id, path)
+    where.setdefault(src.id, f"{path}:{line}" if line else path)
 
 
 def builtin_bibliography() -> list[Path]:

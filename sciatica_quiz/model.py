@@ -124,6 +124,70 @@ def parse_cloze(text: str) -> tuple[Cloze, ...]:
     )
 
 
+_DELETION_START = re.compile(r"\{\{c(\d+)::")
+_SINGLE_BRACE_DELETION = re.compile(r"(?<!\{)\{c(\d+)::")
+
+
+def cloze_problems(text: str) -> list[str]:
+    """Return what is wrong with a cloze text's deletions, read strictly from left to right.
+
+    Catches what a lenient pattern would misread: a deletion that is never closed (its answer would
+    swallow the next deletion), single braces, stray '}}' or '}', empty deletions, numbers that skip,
+    and hints that contain '::' or give the answer away.
+    """
+    problems: list[str] = []
+    numbers: list[int] = []
+    pos = 0
+    while True:
+        opening, closing = text.find("{{", pos), text.find("}}", pos)
+        if closing != -1 and (opening == -1 or closing < opening):
+            problems.append("cloze text has a stray '}}' outside a {{cN::...}} deletion")
+            pos = closing + 2
+            continue
+        if opening == -1:
+            break
+        m = _DELETION_START.match(text, opening)
+        if m is None:
+            problems.append("cloze text has '{{' that does not start a deletion like {{c1::answer}}")
+            # Skip what this '{{' meant to enclose, so its '}}' is not reported as well.
+            end, following = text.find("}}", opening + 2), text.find("{{", opening + 2)
+            pos = end + 2 if end != -1 and (following == -1 or end < following) else opening + 2
+            continue
+        n = int(m.group(1))
+        numbers.append(n)
+        end, following = text.find("}}", m.end()), text.find("{{", m.end())
+        if end == -1 or (following != -1 and following < end):
+            problems.append(f"cloze deletion c{n} is not closed with '}}}}'")
+            pos = m.end()
+            continue
+        answer, _, hint = (part.strip() for part in text[m.end() : end].partition("::"))
+        if not answer:
+            problems.append(f"cloze deletion c{n} is empty")
+        elif not typeable(answer):
+            problems.append(f"cloze deletion c{n} has only punctuation, which answers are compared without")
+        if "::" in hint:
+            problems.append(f"the hint of cloze deletion c{n} contains '::'; a deletion is {{{{cN::answer::hint}}}}")
+        elif answer and hint and f" {_folded(answer)} " in f" {_folded(hint)} ":
+            problems.append(f"the hint of cloze deletion c{n} gives the answer away")
+        if text.startswith("}", end + 2):
+            problems.append(f"cloze text has a stray '}}' right after deletion c{n}")
+        pos = end + 2
+    for m in _SINGLE_BRACE_DELETION.finditer(text):
+        problems.append(f"cloze text has a deletion in single braces; write {{{{c{m.group(1)}::...}}}}")
+        numbers.append(int(m.group(1)))
+    if not numbers and not problems:
+        problems.append("cloze text needs at least one deletion like {{c1::answer}}")
+    skipped = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    if skipped:
+        missing = ", ".join(f"c{n}" for n in skipped)
+        problems.append(f"cloze deletion numbers skip {missing}; number them c1, c2, c3 … in order")
+    return problems
+
+
+def _folded(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
 def cloze_display(text: str, reveal: bool, blank: str = "_____") -> str:
     """Return cloze text with deletions shown as answers (reveal) or blanks with hints."""
 
@@ -146,7 +210,7 @@ class Question:
     type: QuestionType
     prompt: str
     explanation: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...] = ()
     difficulty: int = 2
     tags: tuple[str, ...] = ()
     case: str | None = None
@@ -207,20 +271,20 @@ def typeable(answer: str) -> bool:
 def _question_problems(q: Question) -> Iterator[tuple[str, str]]:
     if not SLUG.match(q.id):
         yield "id", f"id {q.id!r} must be a lowercase slug of letters, digits and hyphens"
-    if not isinstance(q.type, QuestionType):
-        yield "type", f"unknown type {q.type!r}"
-        return
-    if q.type is not QuestionType.CLOZE and not q.prompt.strip():
-        yield "prompt", "needs a prompt"
     if not q.explanation.strip():
         yield "explanation", "needs an explanation"
-    if not q.sources:
-        yield "sources", "needs at least one source id"
     if not (isinstance(q.difficulty, int) and 1 <= q.difficulty <= 3):
         yield "difficulty", f"difficulty {q.difficulty!r} is out of range: use 1, 2 or 3"
     for tag in q.tags:
         if not tag or not TAG.match(tag):
             yield "tags", f"tag {tag!r} must not contain spaces (use '-' or '::')"
+        elif tag.startswith("mblex::") and tag not in MBLEX_AREAS:
+            yield "tags", f"unknown MBLEx area tag {tag!r}{did_you_mean(tag, MBLEX_AREAS)}; see docs/bank-format.md"
+    if not isinstance(q.type, QuestionType):
+        yield "type", f"unknown type {q.type!r}"
+        return
+    if q.type is not QuestionType.CLOZE and not q.prompt.strip():
+        yield "prompt", "needs a prompt"
     yield from _answer_problems(q)
 
 
@@ -255,17 +319,8 @@ def _answer_problems(q: Question) -> Iterator[tuple[str, str]]:
             if a.strip() and not typeable(a):
                 yield "answer", f"answer {a!r} has only punctuation, which answers are compared without"
     elif t is QuestionType.CLOZE:
-        dels = parse_cloze(q.text)
-        if not dels:
-            yield "text", "cloze text needs at least one deletion like {{c1::answer}}"
-        for d in dels:
-            if not d.answer:
-                yield "text", f"cloze deletion c{d.number} is empty"
-            elif not typeable(d.answer):
-                yield "text", f"cloze deletion c{d.number} has only punctuation, which answers are compared without"
-        rest = CLOZE.sub("", q.text)
-        if "{{" in rest or "}}" in rest:
-            yield "text", "cloze text has '{{' or '}}' outside a {{cN::...}} deletion"
+        for problem in cloze_problems(q.text):
+            yield "text", problem
     elif t is QuestionType.MATCHING:
         if len(q.pairs) < 2:
             yield "answer", f"matching needs at least 2 pairs, found {len(q.pairs)}"
@@ -291,6 +346,7 @@ class Bank:
     revised: date | None = None
     sources: tuple[Source, ...] = ()
     path: str | None = field(default=None, compare=False)
+    builtin: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         problems: list[tuple[str, str]] = []
@@ -343,6 +399,14 @@ class Library:
                 if sid not in seen and sid in self.sources:
                     seen[sid] = self.sources[sid]
         return list(seen.values())
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest option, or "" when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def topic_title(topic: str) -> str:

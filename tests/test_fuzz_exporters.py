@@ -39,7 +39,16 @@ from exporters.handout import Handout, Kind, build_handout, first_sentence, rend
 from sciatica_quiz.errors import BankError
 from sciatica_quiz.grading import Layout, check, correct_input, normalise
 from sciatica_quiz.loader import load_library
-from sciatica_quiz.model import CLOZE, Library, Question, QuestionType, cloze_display, parse_cloze, typeable
+from sciatica_quiz.model import (
+    CLOZE,
+    Library,
+    Question,
+    QuestionType,
+    cloze_display,
+    cloze_problems,
+    parse_cloze,
+    typeable,
+)
 
 # Characters that mean something in HTML, Markdown, typst, jinja2, Anki templates, MathJax or YAML.
 MARKUP = "<>&\"'{}#$*_\\%~=`|[]()!@^:;/-+.,?"
@@ -97,9 +106,9 @@ def cloze_texts(draw: st.DrawFn, chars: st.SearchStrategy[str]) -> str:
         parts.append(f"{{{{c{number}::{answer}{'::' + hint if hint else ''}}}}}")
         parts.append(draw(plain))
     text = "".join(parts).strip()
-    rest = CLOZE.sub("", text)
-    # A brace at the end of one plain part and the start of the next would make '{{' outside.
-    if "{{" in rest or "}}" in rest or len(parse_cloze(text)) != n:
+    # Braces next to a deletion can make '{{' or '}}' outside it, and a hint may contain its answer:
+    # the loader refuses both.
+    if cloze_problems(text) or len(parse_cloze(text)) != n:
         reject()
     return text
 
@@ -288,7 +297,8 @@ ANKI_TAGS = "[sound:a.mp3] [anki:tts lang=en_US]hi[/anki:tts] [latex]x^2[/latex]
 
 def markup_bank(text: str, cloze: str = "{{c1::one}} then {{c2::two::hint}}") -> dict[str, Any]:
     """Return a valid bank of every question type with `text` in every field it can go in."""
-    plain = text.replace("{{", "{ {").replace("}}", "} }")  # cloze text allows '{{' only in deletions
+    # Cloze text allows '{{' only in deletions, and refuses '{c1::', a deletion missing a brace.
+    plain = text.replace("{{", "{ {").replace("}}", "} }").replace("{c", "{ c")
     q: list[dict[str, Any]] = [
         {"type": "multiple_choice", "prompt": text, "case": text, "choices": [text, "other"], "answer": text},
         {"type": "multiple_answer", "prompt": text, "choices": [text, "x", "y"], "answer": [text, "y"]},

@@ -445,5 +445,5 @@ def test_a_file_with_thousands_of_problems_lists_the_first_hundred(tmp_path: Pat
     bank.write_text("id: x\ntitle: T\ntopic: anatomy\nquestions:\n  - id: q\n" + keys, encoding="utf-8")
     lines = run(["validate", str(bank)]).stderr.splitlines()
     assert len(lines) == 101
-    assert lines[0] == f"Error: {bank}: 4,901 more problems not shown; fix the first 100 and run again"
+    assert lines[0] == f"Error: {bank}: 4,902 more problems not shown; fix the first 100 and run again"
     assert lines[1].startswith(f"Error: {bank}:6: question 'q': unknown key 'k0'")
