@@ -28,9 +28,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from sciatica_quiz.errors import ExportError
 from sciatica_quiz.loader import collector_paused
 from sciatica_quiz.model import Library, Question, QuestionType, topic_title
-from sciatica_quiz.output import atomic_path, write_failed
+from sciatica_quiz.output import STDOUT, atomic_path, check_target, write_failed
 
 DEFAULT_DECK = "Sciatica"
 GUID_NAMESPACE = "sciatica-quiz"
@@ -336,6 +337,22 @@ def _epoch(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp())
 
 
+def deck_name_problem(name: str) -> str | None:
+    """Return why a root deck name cannot be used, or None when it can."""
+    if not name.strip():
+        return "the deck name is empty"
+    if "::" in name:
+        return f"deck name {name!r} contains '::', which Anki reads as a subdeck; give a plain name (a subdeck per topic is added)"
+    return None
+
+
+def default_deck_name(library: Library, questions: Sequence[Question]) -> str:
+    """Return the root deck's name when none is given: "Sciatica", or the instructor's bank titles."""
+    from sciatica_quiz.selection import default_name
+
+    return default_name(library, questions).replace("::", ":")
+
+
 @dataclass(frozen=True)
 class AnkiReport:
     """What an export wrote."""
@@ -354,6 +371,12 @@ def export_anki(
     progress: Callable[[int], None] | None = None,
 ) -> AnkiReport:
     """Write questions to an .apkg file atomically, one subdeck per topic, in bank order."""
+    problem = deck_name_problem(deck_name)
+    if problem:
+        raise ExportError(problem)
+    deck_name = deck_name.strip()
+    if str(path) != STDOUT and check_target(path).suffix.lower() != ".apkg":
+        raise ExportError(f"{path}: an Anki package's name must end in .apkg, or Anki will not open it; e.g. -o deck.apkg")
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 

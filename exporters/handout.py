@@ -30,6 +30,7 @@ from exporters import DEFAULT_SEED, FORMATS, MAX_VERSIONS, PAPERS
 from sciatica_quiz.errors import ExportError
 from sciatica_quiz.model import CLOZE, Library, Question, QuestionType, topic_title
 from sciatica_quiz.output import STDOUT, open_output
+from sciatica_quiz.selection import default_name
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -270,7 +271,7 @@ def build_handout(
             sections.append(Section(heading, tuple(items)))
     return Handout(
         kind=kind,
-        title=title or f"Sciatica {kind.label.lower()}",
+        title=title or f"{default_name(library, questions)} {kind.label.lower()}",
         subtitle=_default_subtitle(library, questions) if subtitle is None else subtitle,
         date=when or date.today(),
         seed=seed,

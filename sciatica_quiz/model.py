@@ -98,7 +98,7 @@ class Source:
         parts = [who, self.title]
         if self.authors and self.publisher:
             parts.append(self.publisher)
-        if self.year:
+        if self.year and not any(str(self.year) in p for p in parts if p):  # 'July/August 2017' has it
             parts.append(str(self.year))
         out = ""
         for part in (p.strip() for p in parts if p):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sciatica_quiz.errors import SelectionError
 from sciatica_quiz.model import Library, Question, QuestionType
+
+BUILTIN_NAME = "Sciatica"
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,29 @@ def _tag_matches(wanted: str, tags: tuple[str, ...]) -> bool:
     return any(t == wanted or t.startswith(wanted + "::") for t in tags)
 
 
+def topic_key(name: str) -> str:
+    """Return a topic name as compared: any case, '-' or '_' ('Special-Populations' = 'special_populations')."""
+    return name.strip().casefold().replace("-", "_")
+
+
+def resolve_topics(library: Library, names: Iterable[str]) -> frozenset[str]:
+    """Return the library's topics named (in any case, with '-' or '_'); unknown names are errors."""
+    by_key = {topic_key(t): t for t in library.topics}
+    out = set()
+    for name in sorted(names):
+        topic = by_key.get(topic_key(name))
+        if topic is None:
+            raise SelectionError(
+                f"unknown topic '{name}'{_hint(topic_key(name), by_key)}; topics: {', '.join(library.topics)}"
+            )
+        out.add(topic)
+    return frozenset(out)
+
+
 def select(library: Library, selection: Selection = Selection()) -> tuple[Question, ...]:
     """Return the questions that match, in bank order; unknown topics or tags are errors."""
     questions = library.questions
-    topics = set(library.topics)
-    for topic in sorted(selection.topics - topics):
-        raise SelectionError(
-            f"unknown topic '{topic}'{_hint(topic, topics)}; topics: {', '.join(library.topics)}"
-        )
+    selection = dataclasses.replace(selection, topics=resolve_topics(library, selection.topics))
     all_tags = {t for q in questions for t in q.tags}
     for tag in sorted(selection.tags):
         if not any(_tag_matches(tag, (t,)) for t in all_tags):
@@ -65,8 +83,24 @@ def select(library: Library, selection: Selection = Selection()) -> tuple[Questi
             )
     chosen = tuple(q for q in questions if selection.matches(q))
     if not chosen:
-        raise SelectionError("no questions match the selection; loosen --topic/--tag/--type/--difficulty")
+        raise SelectionError("no questions match the selection; ask for fewer topics, tags, types or difficulties")
     return chosen
+
+
+def default_name(library: Library, questions: Sequence[Question]) -> str:
+    """Return what to call material made from these questions when nobody gave it a name.
+
+    The built-in banks are "Sciatica"; an instructor's banks are called by their own titles.
+    """
+    names: dict[str, None] = {}
+    for bank in library.banks:
+        if any(q.bank == bank.id for q in questions):
+            names[BUILTIN_NAME if bank.builtin else bank.title] = None
+    if not names:
+        return BUILTIN_NAME
+    titles = list(names)
+    joined = ", ".join(titles)
+    return joined if len(titles) <= 2 and len(joined) <= 60 else f"{titles[0]} and {len(titles) - 1} more"
 
 
 def _hint(word: str, options: Iterable[str]) -> str:

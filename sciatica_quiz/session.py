@@ -412,6 +412,8 @@ class Summary:
         lines: list[Line] = [("", "plain")]
         if self.ended in (Action.QUIT, Action.END) and n < self.planned:
             lines.append((f"Stopped after {n} of {self.planned} questions.", "muted"))
+        if not n:
+            return [*lines, ("No questions answered.", "muted")]
         lines.append((f"Score: {x}/{n} ({percent(x, n)}%)", "score"))
         topics = self.by_topic()
         if topics:
@@ -437,9 +439,15 @@ class History(Protocol):
     """Where a quiz records its sessions and answers (the progress store, or nothing)."""
 
     def start_session(
-        self, kind: str, *, mode: str | None = None, seed: int | None = None, planned: int = 0
+        self,
+        kind: str,
+        *,
+        mode: str | None = None,
+        seed: int | None = None,
+        planned: int = 0,
+        carried: Sequence[str] = (),
     ) -> int:
-        """Record the start of a session and return its id."""
+        """Record the start of a session and return its id; `carried` are earlier misses it retries."""
 
     def record_answer(self, session_id: int, question: Question, outcome: str) -> None:
         """Record one quiz answer, committed at once."""
@@ -461,6 +469,9 @@ class QuizSession:
     seed: int
     mode: Mode = Mode.PRACTICE
     sources: Mapping[str, Source] = field(default_factory=dict)
+    # A retry quiz carries the last quiz's misses (uids): they stay on the retry list until
+    # answered correctly, even those this quiz does not reach.
+    carried: tuple[str, ...] = ()
 
     @classmethod
     def create(
@@ -471,17 +482,18 @@ class QuizSession:
         seed: int | None = None,
         mode: Mode | str = Mode.PRACTICE,
         sources: Mapping[str, Source] | None = None,
+        carried: Sequence[str] = (),
     ) -> QuizSession:
         """Pick `count` questions from the pool and shuffle them and their choices by the seed."""
         if not pool:
             raise SelectionError("no questions to ask")
         if count < 1:
-            raise SelectionError(f"--count must be at least 1, not {count}")
+            raise SelectionError(f"the question count must be at least 1, not {count}")
         seed = new_seed() if seed is None else seed
         rng = random.Random(seed)
         picked = rng.sample(list(pool), min(count, len(pool)))
         items = tuple(Item.of(q, rng) for q in picked)
-        return cls(items, seed, Mode(mode), sources if sources is not None else {})
+        return cls(items, seed, Mode(mode), sources if sources is not None else {}, tuple(carried))
 
     def run(self, ui: UI, history: History | None = None) -> Summary:
         """Ask every question through `ui`, recording each answer in `history`, and sum up."""
@@ -491,7 +503,11 @@ class QuizSession:
             "Type ? for help, s to skip, q to quit.",
             "muted",
         )
-        sid = history.start_session("quiz", mode=str(self.mode), seed=self.seed, planned=n) if history else 0
+        sid = (
+            history.start_session("quiz", mode=str(self.mode), seed=self.seed, planned=n, carried=self.carried)
+            if history
+            else 0
+        )
         results: list[Result] = []
         ended = Action.ANSWER
         for i, item in enumerate(self.items, 1):
@@ -524,8 +540,8 @@ def exam_review_lines(summary: Summary, sources: Mapping[str, Source]) -> list[L
     lines: list[Line] = [("", "plain"), ("Review of the questions you missed", "title")]
     for r in missed:
         q = r.question
-        lines += [("", "plain"), (f"{q.uid} · {topic_title(q.topic)}", "muted")]
-        lines.append((_short(q.stem, 200), "question"))
+        # The question as it was asked: its case, numbered blanks and lettered choices.
+        lines += question_lines(r.item, f"{q.uid} · {topic_title(q.topic)}")
         lines += feedback_lines(r.item, r.turn, sources)
     return lines
 

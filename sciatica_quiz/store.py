@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -89,6 +90,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
             due TEXT NOT NULL
         )""",
         "CREATE INDEX reviews_question ON reviews (bank, question)",
+    ),
+    # 2: the questions a retry quiz carries over from the last quiz's misses, so that stopping a
+    # retry part-way keeps the ones not yet asked on the retry list.
+    (
+        """CREATE TABLE carried (
+            session_id INTEGER NOT NULL REFERENCES sessions (id),
+            position INTEGER NOT NULL,
+            bank TEXT NOT NULL,
+            question TEXT NOT NULL,
+            PRIMARY KEY (session_id, position)
+        ) WITHOUT ROWID""",
     ),
 ]
 
@@ -229,13 +241,35 @@ class Store:
         store = cls(path, db)
         try:
             db.row_factory = sqlite3.Row
-            store._setup()
+            store._setup_when_free()
         except BaseException as exc:
             db.close()
             if isinstance(exc, sqlite3.Error):
                 raise _error(path, exc) from None
             raise
         return store
+
+    def _setup_when_free(self) -> None:
+        """Set the store up, waiting while another process does the same.
+
+        Switching a new file to WAL, or migrating it, while a second process opens it at the same
+        moment can fail at once with "database is locked" (SQLite does not wait there, to avoid a
+        deadlock), so it is tried again until the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                self._setup()
+                return
+            except sqlite3.OperationalError as exc:
+                busy = any(word in str(exc).lower() for word in ("locked", "busy"))
+                if not busy or time.monotonic() > deadline:
+                    raise
+            except StoreError as exc:
+                # A half-created file another process is still setting up looks empty or foreign.
+                if time.monotonic() > deadline or "WAL" not in str(exc):
+                    raise
+            time.sleep(0.02)
 
     def _setup(self) -> None:
         db = self._db
@@ -337,14 +371,24 @@ class Store:
         seed: int | None = None,
         planned: int = 0,
         at: datetime | None = None,
+        carried: Sequence[str] = (),
     ) -> int:
-        """Record the start of a quiz or study session and return its id."""
+        """Record the start of a quiz or study session and return its id.
+
+        `carried` lists the questions (uids) a retry quiz takes over from the last quiz's misses:
+        they stay on the retry list until answered correctly, even if this quiz stops early.
+        """
         with self._write() as db:
             cur = db.execute(
                 "INSERT INTO sessions (kind, mode, seed, planned, started) VALUES (?, ?, ?, ?, ?)",
                 (kind, mode, seed, planned, to_text(at or utcnow())),
             )
-            return int(cur.lastrowid or 0)
+            sid = int(cur.lastrowid or 0)
+            db.executemany(
+                "INSERT INTO carried (session_id, position, bank, question) VALUES (?, ?, ?, ?)",
+                [(sid, i, *split_uid(uid)) for i, uid in enumerate(carried)],
+            )
+            return sid
 
     def finish_session(self, session_id: int, at: datetime | None = None) -> None:
         """Record that a session ended (a session killed mid-way keeps finished empty)."""
@@ -363,15 +407,25 @@ class Store:
             )
 
     def last_quiz_missed(self) -> list[str] | None:
-        """Return the uids missed or skipped in the latest quiz with answers; None if there is none."""
+        """Return the uids to ask again after the latest quiz; None if no quiz was taken yet.
+
+        These are the questions it got wrong or skipped, then those it carried over from earlier
+        misses (see start_session) and did not get right, even if the quiz stopped before them.
+        """
         rows = self._query(
-            "SELECT bank, question, outcome FROM answers WHERE session_id = "
-            "(SELECT MAX(a.session_id) FROM answers a JOIN sessions s ON s.id = a.session_id "
-            " WHERE s.kind = 'quiz') ORDER BY id"
+            "SELECT MAX(s.id) AS id FROM sessions s WHERE s.kind = 'quiz' AND ("
+            " EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id) OR"
+            " EXISTS (SELECT 1 FROM carried c WHERE c.session_id = s.id))"
         )
-        if not rows:
+        sid = rows[0]["id"]
+        if sid is None:
             return None
-        return list(dict.fromkeys(f"{r['bank']}/{r['question']}" for r in rows if r["outcome"] != "correct"))
+        answers = self._query("SELECT bank, question, outcome FROM answers WHERE session_id = ? ORDER BY id", (sid,))
+        carried = self._query("SELECT bank, question FROM carried WHERE session_id = ? ORDER BY position", (sid,))
+        right = {f"{r['bank']}/{r['question']}" for r in answers if r["outcome"] == "correct"}
+        missed = [f"{r['bank']}/{r['question']}" for r in answers if r["outcome"] != "correct"]
+        missed += [f"{r['bank']}/{r['question']}" for r in carried]
+        return [uid for uid in dict.fromkeys(missed) if uid not in right]
 
     def sessions(self, limit: int = 1) -> list[SessionInfo]:
         """Return the latest sessions, newest first, with their answer counts."""

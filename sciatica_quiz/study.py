@@ -107,18 +107,24 @@ class StudySession:
         self._new: deque[Question] = deque()
         self._new_left = 0
         self._last: str | None = None
+        self._skipped: set[str] = set()  # not asked again in this session
 
     # -- planning -------------------------------------------------------------------------------
 
-    def _plan(self, now: datetime) -> tuple[int, int, int]:
-        """Load what is due and what is new; return (due, new today, never studied)."""
+    def _plan(self, now: datetime) -> tuple[int, int, int, int]:
+        """Load what is due (or comes back within minutes) and what is new.
+
+        Return (due now, coming back soon, new today, never studied). Questions in learning steps
+        from an earlier session come back in this one, as they would had it gone on.
+        """
         known = self.store.cards(self._by_uid)
-        self._pending = {uid: c.due for uid, c in known.items() if c.due <= now}
+        self._pending = {uid: c.due for uid, c in known.items() if c.due <= now + LEARN_AHEAD}
+        due = sum(1 for d in self._pending.values() if d <= now)
         unseen = [q for q in self.questions if q.uid not in known]
         self._new = deque(interleave(unseen))
         started_today = self.store.introduced_since(start_of_day(now))
         self._new_left = min(max(0, self.new_per_day - started_today), len(unseen))
-        return len(self._pending), self._new_left, len(unseen)
+        return due, len(self._pending) - due, self._new_left, len(unseen)
 
     def _next(self, now: datetime) -> tuple[Question, CardState | None] | None:
         """Return the next question and its current card (None if new), or None when done."""
@@ -133,32 +139,48 @@ class StudySession:
             if self.store.card(q.uid) is None:
                 self._new_left -= 1
                 return q, None
+        # Learn ahead, as Anki does: questions coming back within minutes, but never the one just
+        # answered (asking it twice in a row teaches nothing). Cards another session studied
+        # meanwhile count too, so two sessions at once do not starve each other.
         ahead = now + LEARN_AHEAD
+        for uid, card in self.store.cards(self._by_uid).items():
+            if card.due <= ahead and uid not in self._skipped:
+                self._pending.setdefault(uid, card.due)
         for _, uid in sorted((d, u) for u, d in self._pending.items() if d <= ahead and u != self._last):
             fresh = self.store.card(uid)
             if fresh and fresh.due <= ahead:
                 return self._by_uid[uid], fresh
         return None
 
+    def _anything_left(self, now: datetime) -> bool:
+        """Return whether the session would have more to ask (without taking it)."""
+        return bool(self._new_left and self._new) or any(d <= now + LEARN_AHEAD for d in self._pending.values())
+
     # -- running --------------------------------------------------------------------------------
 
     def run(self, ui: UI) -> Summary:
         """Study through `ui` until nothing is left, the limit is reached, or the student stops."""
         start = self.clock()
-        due, new_today, unseen = self._plan(start)
-        planned = due + new_today
+        due, soon, new_today, unseen = self._plan(start)
+        planned = due + soon + new_today
         if not planned:
             show_all(ui, self._nothing_due_lines(start, unseen))
             return Summary((), 0)
+        coming = f", {soon} coming back within minutes" if soon else ""
         ui.show(
-            f"Study: {due} due for review, {new_today} new today ({unseen} not yet studied). "
+            f"Study: {due} due for review{coming}, {new_today} new today ({unseen} not yet studied). "
             "Every answer is saved at once. Type ? for help, s to skip, q to stop.",
             "muted",
         )
         sid = self.store.start_session("study", seed=self.seed, planned=planned, at=start)
         results: list[Result] = []
         ended = Action.ANSWER
-        while self.limit is None or len(results) < self.limit:
+        shown = 0
+        while True:
+            if self.limit is not None and len(results) >= self.limit:
+                if self._anything_left(self.clock()):
+                    ui.show(f"Stopped at the limit of {self.limit} answers; study again to go on.", "muted")
+                break
             picked = self._next(self.clock())
             if picked is None:
                 break
@@ -166,13 +188,15 @@ class StudySession:
             kind = "new" if card is None else "review" if card.state == "review" else "learning"
             item = Item.of(q, self._rng)
             where = f"{topic_title(q.topic)} · {type_name(q)} · {q.uid}"
-            turn = ask(ui, item, f"Question {len(results) + 1} · {kind} · {where}")
+            shown += 1
+            turn = ask(ui, item, f"Question {shown} · {kind} · {where}")
             if turn.action in (Action.QUIT, Action.END):
                 ended = turn.action
                 break
             if turn.grade is None:
                 ui.show("Skipped; it stays due.", "muted")
                 self._pending.pop(q.uid, None)
+                self._skipped.add(q.uid)
                 continue
             show_all(ui, feedback_lines(item, turn, self.sources))
             rating, stop = self._rate(ui, q, turn)
@@ -234,14 +258,23 @@ class StudySession:
     def _nothing_due_lines(self, now: datetime, unseen: int) -> list[Line]:
         why = "no new questions left" if not unseen else f"today's {self.new_per_day} new questions are done"
         lines: list[Line] = [(f"Nothing to study right now: no reviews due and {why}.", "plain")]
-        return lines + self._coming_up_lines(now)
+        lines += self._coming_up_lines(now)
+        if unseen:
+            more = self.new_per_day + min(unseen, DEFAULT_NEW_PER_DAY)
+            lines.append(
+                (f"To learn more new questions today, allow more: sciatica-quiz study --new {more}", "muted")
+            )
+        return lines
 
 
 # -- progress -----------------------------------------------------------------------------------
 
 
 def _empty_topic() -> dict[str, Any]:
-    return {"questions": 0, "studied": 0, "new": 0, "due": 0, "due_tomorrow": 0, "answers": 0, "correct": 0}
+    return {
+        "questions": 0, "studied": 0, "new": 0, "due_now": 0, "due": 0, "due_tomorrow": 0,
+        "answers": 0, "correct": 0,
+    }  # fmt: skip
 
 
 def progress_report(
@@ -261,6 +294,7 @@ def progress_report(
             t["new"] += 1
             continue
         t["studied"] += 1
+        t["due_now"] += card.due <= now
         t["due"] += card.due < tomorrow
         t["due_tomorrow"] += tomorrow <= card.due < day_after
     # Answers count in full, including those to questions since removed from the banks.
@@ -278,13 +312,14 @@ def progress_report(
     total = quiz + study
     return {
         "store": str(store.path),
-        "reviews": total,
+        "answers": total,
         "quiz_answers": quiz,
         "study_reviews": study,
         "correct": quiz_ok + study_ok,
         "accuracy": round((quiz_ok + study_ok) / total, 3) if total else None,
         "questions": len(questions),
         "studied": sum(t["studied"] for t in topics.values()),
+        "due_now": sum(t["due_now"] for t in topics.values()),
         "due": sum(t["due"] for t in topics.values()),
         "due_tomorrow": sum(t["due_tomorrow"] for t in topics.values()),
         "new": sum(t["new"] for t in topics.values()),
@@ -305,12 +340,14 @@ def progress_report(
 
 def progress_lines(report: Mapping[str, Any]) -> list[str]:
     """Return the progress report as lines of text for the terminal."""
-    total, right = report["reviews"], report["correct"]
+    total, right = report["answers"], report["correct"]
+    later = report["due"] - report["due_now"]
     lines = [
         f"Answers recorded: {total} ({report['study_reviews']} in study, {report['quiz_answers']} in quizzes)"
         + (f", {percent(right, total)}% right" if total else ""),
-        f"Due today: {report['due']}   Due tomorrow: {report['due_tomorrow']}",
-        f"New questions: {report['new']} not yet studied ({report['new_today']} started today)",
+        f"Due for study now: {report['due_now']}   Later today: {later}   Tomorrow: {report['due_tomorrow']}",
+        f"Not yet in spaced repetition: {report['new']} questions ({report['new_today']} started today; "
+        "quizzes do not schedule reviews, study does)",
     ]
     last = report["last_session"]
     if last:

@@ -396,7 +396,7 @@ def test_cli_infers_the_format_from_the_suffix(tmp_path: Path, name: str, start:
 def test_cli_writes_markdown_to_stdout() -> None:
     result = run(["export", "handout", "--kind", "answer-key", "-o", "-", "--format", "md", *SAMPLE_ARGS], catch=False)
     assert result.exit_code == 0
-    assert result.output.startswith("# Sciatica answer key\n")
+    assert result.output.startswith("# Sample bank with every question type answer key\n")  # named after the bank
     assert "**6\\.** **1–" in result.output and "Wrote" not in result.output
 
 

@@ -218,7 +218,7 @@ EXPORTS = {
 def test_anki_deck_to_standard_output(tmp_path: Path) -> None:
     result = run(["export", "anki", "-o", "-", *SAMPLE_ARGS], catch=False)
     assert result.exit_code == 0
-    assert result.stderr == "Wrote -: 6 notes, 7 cards in 1 subdeck of 'Sciatica'\n"
+    assert result.stderr == "Wrote the package to standard output: 6 notes, 7 cards in 1 subdeck of 'Sample bank with every question type'\n"
     deck = tmp_path / "from-stdout.apkg"
     deck.write_bytes(result.stdout_bytes)
     with zipfile.ZipFile(deck) as zf:
@@ -234,7 +234,7 @@ def test_anki_deck_to_standard_output(tmp_path: Path) -> None:
         col.close()
 
 
-@pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("md", "# Sciatica worksheet\n")])
+@pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("md", "# Sample bank with every question type worksheet\n")])
 def test_handout_to_standard_output(fmt: str, start: str) -> None:
     result = run(["export", "handout", "--kind", "worksheet", "-o", "-", "--format", fmt, *SAMPLE_ARGS], catch=False)
     assert result.exit_code == 0

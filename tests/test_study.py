@@ -291,7 +291,7 @@ def test_a_question_removed_from_the_banks_keeps_its_history_but_is_not_shown(ho
     with Store.open(home) as store:
         assert "sample/roots" in store.cards()
         report = progress_report(store, remaining, clock.now)
-    assert report["reviews"] == 12 + 5  # the removed question's answers still count
+    assert report["answers"] == 12 + 5  # the removed question's answers still count
     assert report["questions"] == 5
 
 
@@ -302,7 +302,7 @@ def test_progress_json_and_text(home: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.count("next review") == 3
     data = json.loads(run(["progress", *args, "--json"], catch=False).stdout)
-    assert data["reviews"] == 3 and data["study_reviews"] == 3 and data["correct"] == 2
+    assert data["answers"] == 3 and data["study_reviews"] == 3 and data["correct"] == 2
     assert data["due"] == 2  # the one missed (1 minute) and the one rated good (10 minutes)
     assert data["new"] == 2 and data["new_today"] == 3
     assert data["by_topic"]["anatomy"]["answers"] == 3
@@ -310,7 +310,8 @@ def test_progress_json_and_text(home: Path, tmp_path: Path) -> None:
     assert data["last_session"]["kind"] == "study"
     text = run(["progress", *args], catch=False).stdout
     assert "Answers recorded: 3 (3 in study, 0 in quizzes), 67% right" in text
-    assert "New questions: 2 not yet studied (3 started today)" in text
+    assert "Due for study now: 0   Later today: 2   Tomorrow: 0" in text
+    assert "Not yet in spaced repetition: 2 questions (3 started today;" in text
     assert re.search(r"^Anatomy\s+3\s+67%\s+2\s+2$", text, re.MULTILINE)
 
 
@@ -549,7 +550,7 @@ def test_sigkill_mid_session_keeps_every_answer_given(home: Path, tmp_path: Path
     with sqlite3.connect(home / STORE_NAME) as db:
         assert db.execute("SELECT finished FROM sessions").fetchall() == [(None,)]
     result = run([*args, "--limit", "1"], input="t\ng\n", catch=False)
-    assert "Study: 0 due for review, 7 new today (7 not yet studied)." in result.stdout
+    assert "Study: 0 due for review, 5 coming back within minutes, 7 new today (7 not yet studied)." in result.stdout
     assert check_sound(home / STORE_NAME) == {"reviews": 6, "cards": 6, "sessions": 2}
 
 

@@ -6,13 +6,12 @@ user can cause are QuizError subclasses; they are caught once, here, and printed
 
 from __future__ import annotations
 
-import os
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from sciatica_quiz import __version__
+from sciatica_quiz.__main__ import closed_pipe
 from sciatica_quiz.cli.banks import list_banks, schema, stats, validate
 from sciatica_quiz.cli.export import export
 from sciatica_quiz.cli.practice import progress, quiz, study
@@ -42,17 +41,8 @@ class QuizGroup(click.Group):
         except KeyboardInterrupt:
             exit_interrupted()
         except BrokenPipeError:
-            # The reader went away (e.g. `| head`): stop quietly instead of a traceback.
-            _closed_pipe()
-
-
-def _closed_pipe() -> NoReturn:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail again
-    click.echo("Error: the output pipe was closed before everything was written", err=True)
-    raise SystemExit(1)
-
-
+            # The reader went away (e.g. `| head`): stop quietly, as other command-line tools do.
+            closed_pipe()
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,24 +22,35 @@ def echo_json(data: object) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--no-builtin", is_flag=True, help="Check PATHS on their own, without the built-in banks.")
+@click.option("--strict", is_flag=True, help="Also require what the built-in banks promise: a source on every question.")
+def validate(paths: tuple[Path, ...], no_builtin: bool, strict: bool) -> None:
     """Check banks for mistakes and print one `Error:` line per problem.
 
     With no PATH, checks the built-in banks. A PATH may be a bank file or a folder of banks; a
-    file named sources.yaml is read as a bibliography.
+    file named sources.yaml is read as a bibliography. Your banks are checked together with the
+    built-in ones, as every other command loads them (so a clash with a built-in bank id is
+    found), unless you add --no-builtin.
 
     \b
     Example:
       sciatica-quiz validate my-banks/ extra.yaml
+      sciatica-quiz validate --strict
     """
-    library = BankArgs(paths, builtin=not paths).load()
+    if no_builtin and not paths:
+        raise click.UsageError("--no-builtin needs at least one PATH")
+    from sciatica_quiz.loader import load_library
     from sciatica_quiz.stats import plural
 
-    n = sum(len(b.questions) for b in library.banks)
-    click.echo(
-        f"OK: {plural(len(library.banks), 'bank')}, {plural(n, 'question')}, "
-        f"{plural(len(library.sources), 'source')}"
-    )
+    library = load_library(paths, builtin=not no_builtin, strict=strict)
+    mine = [b for b in library.banks if not b.builtin] if paths else list(library.banks)
+    n = sum(len(b.questions) for b in mine)
+    cited = {s for b in mine for q in b.questions for s in q.sources}
+    line = f"OK: {plural(len(mine), 'bank')}, {plural(n, 'question')}, {plural(len(cited), 'source')} cited"
+    builtin = len(library.banks) - len(mine)
+    if paths and builtin:
+        line += f" (checked together with the {plural(builtin, 'built-in bank')})"
+    click.echo(line + (" (strict)" if strict else ""))
 
 
 @click.command("list")

@@ -10,6 +10,7 @@ import click
 
 from sciatica_quiz.cli.handout import handout
 from sciatica_quiz.cli.options import BankArgs, selection_options
+from sciatica_quiz.errors import ExportError
 
 if TYPE_CHECKING:
     from sciatica_quiz.selection import Selection
@@ -37,8 +38,8 @@ def export() -> None:
     type=click.Path(path_type=Path),
     help="The .apkg file to write (replaced atomically).",
 )
-@click.option("--deck-name", default="Sciatica", show_default=True, help="Name of the root deck.")
-def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str) -> None:
+@click.option("--deck-name", help="Name of the root deck  [default: Sciatica, or your banks' titles]")
+def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str | None) -> None:
     """Export an Anki deck (.apkg): one subdeck per topic, every question type.
 
     Re-importing a newer export updates notes in place and keeps review history, as long as
@@ -48,23 +49,28 @@ def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str) ->
     Example:
       sciatica-quiz export anki -o sciatica.apkg --topic assessment --deck-name "Sciatica red flags"
     """
-    from exporters.anki import export_anki
+    from exporters.anki import deck_name_problem, default_deck_name, export_anki
     from sciatica_quiz.selection import select
     from sciatica_quiz.stats import plural
 
-    if "::" in deck_name.strip(":") or not deck_name.strip():
-        raise click.BadParameter("give a plain deck name without '::'", param_hint="--deck-name")
+    if deck_name is not None and (problem := deck_name_problem(deck_name)):
+        raise click.BadParameter(problem, param_hint="--deck-name")
+    to_stdout = str(output) == "-"
+    if to_stdout and sys.stdout.isatty():
+        raise ExportError("an .apkg package is binary and would garble the terminal; give a file name, e.g. -o deck.apkg")
     library = banks.load()
     questions = select(library, selection)
+    name = deck_name or default_deck_name(library, questions)
     if len(questions) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
         with click.progressbar(length=len(questions), label="Exporting", file=sys.stderr) as bar:
-            report = export_anki(library, questions, output, deck_name, progress=bar.update)
+            report = export_anki(library, questions, output, name, progress=bar.update)
     else:
-        report = export_anki(library, questions, output, deck_name)
+        report = export_anki(library, questions, output, name)
+    where = "the package to standard output" if to_stdout else report.path
     click.echo(
-        f"Wrote {report.path}: {plural(report.notes, 'note')}, {plural(report.cards, 'card')} "
-        f"in {plural(len(report.decks) - 1, 'subdeck')} of '{deck_name}'",
-        err=str(output) == "-",
+        f"Wrote {where}: {plural(report.notes, 'note')}, {plural(report.cards, 'card')} "
+        f"in {plural(len(report.decks) - 1, 'subdeck')} of '{name}'",
+        err=to_stdout,
     )
 
 

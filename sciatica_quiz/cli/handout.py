@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from exporters import DEFAULT_SEED, FORMATS, HANDOUT_KINDS, MAX_VERSIONS, PAPERS
-from sciatica_quiz.cli.options import BankArgs, selection_options
+from sciatica_quiz.cli.options import SEED, BankArgs, selection_options
 
 if TYPE_CHECKING:
     from sciatica_quiz.selection import Selection
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format  [default: from the file suffix]")
 @click.option(
     "--seed",
-    type=int,
+    type=SEED,
     default=DEFAULT_SEED,
     show_default=True,
     help="Shuffles the choices; a worksheet and key with the same seed and selection match.",

@@ -14,6 +14,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The question types, spelled out so that `--help` need not import the model (a test holds them
 # equal to QuestionType).
 QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "cloze", "matching")
+# Seeds are recorded in the progress store, whose integers are 64-bit.
+SEED = click.IntRange(-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class BankArgs:
         from sciatica_quiz.loader import load_library
 
         return load_library(self.paths, builtin=self.builtin)
+
+    def as_args(self) -> list[str]:
+        """Return the options that load these banks again, e.g. for a command to suggest."""
+        return (["--no-builtin"] if not self.builtin else []) + [a for p in self.paths for a in ("--bank", str(p))]
 
 
 def bank_options(f: F) -> F:

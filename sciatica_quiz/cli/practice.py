@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from sciatica_quiz.cli.banks import echo_json
-from sciatica_quiz.cli.options import BankArgs, selection_options
+from sciatica_quiz.cli.options import SEED, BankArgs, selection_options
 from sciatica_quiz.errors import exit_interrupted
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def data_dir_option(f: F) -> F:
     type=click.IntRange(min=1),
     help="How many questions (default 10; all misses with --retry-missed).",
 )
-@click.option("--seed", type=int, help="Shuffle with this seed to repeat a quiz exactly.")
+@click.option("--seed", type=SEED, help="Shuffle with this seed to repeat a quiz exactly.")
 @click.option(
     "--mode",
     type=click.Choice(["practice", "exam"]),
@@ -159,13 +160,19 @@ def quiz(
     pool = select(library, selection)
     ui = TerminalUI()
     with Store.open(data_dir) as store:
+        carried: list[str] = []
         if retry_missed:
+            carried = store.last_quiz_missed() or []
             pool = retry_pool(store.last_quiz_missed(), pool)
         n = count or (len(pool) if retry_missed else DEFAULT_COUNT)
-        session = QuizSession.create(pool, count=n, seed=seed, mode=mode, sources=library.sources)
-        summary = session.run(ui, store)
-    if summary.missed() and not retry_missed:
-        ui.show("Ask the missed ones again with: sciatica-quiz quiz --retry-missed", "muted")
+        session = QuizSession.create(pool, count=n, seed=seed, mode=mode, sources=library.sources, carried=carried)
+        session.run(ui, store)
+        left = store.last_quiz_missed()
+    if left:
+        again = ["sciatica-quiz", "quiz", "--retry-missed", *banks.as_args()]
+        if data_dir is not None:
+            again += ["--data-dir", str(data_dir)]
+        ui.show(f"Ask the missed ones again with: {shlex.join(again)}", "muted")
     ui.finish()
 
 
@@ -180,7 +187,7 @@ def quiz(
     show_default=True,
     help="New questions per day.",
 )
-@click.option("--seed", type=int, help="Seed for the choice order (for repeatable runs).")
+@click.option("--seed", type=SEED, help="Seed for the choice order (for repeatable runs).")
 @data_dir_option
 def study(
     banks: BankArgs,
