@@ -24,6 +24,15 @@ FALSE_WORDS = frozenset({"f", "false"})
 # Every character that people type, or word processors produce, for a dash or a minus.
 DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d")
 ARTICLES = frozenset({"the", "a", "an"})
+# Spellings that are equally right (US and British, anatomical and everyday names): each word is
+# compared as its first form. 'disk' is standard US usage; 'anulus' is the official anatomical term.
+SPELLINGS: dict[str, str] = {
+    "disk": "disc", "disks": "discs", "anulus": "annulus", "peroneal": "fibular",
+    "anaesthesia": "anesthesia", "paraesthesia": "paresthesia", "paraesthesiae": "paresthesias",
+    "oedema": "edema", "tumour": "tumor", "tumours": "tumors", "centre": "center", "fibre": "fiber",
+    "fibres": "fibers", "orthopaedic": "orthopedic", "haemorrhage": "hemorrhage",
+    "ischaemia": "ischemia", "foetus": "fetus",
+}  # fmt: skip
 PARENTHESISED = re.compile(r"\s*\([^()]*\)")
 CHOICE_SEPARATORS = re.compile(r"[\s,;/+&.()\[\]]+")
 MATCH_PAIR = re.compile(r"(\d+)\s*[-=:.>)]*\s*([a-z])")
@@ -98,7 +107,7 @@ def normalise(text: str) -> str:
         if cat == "Mn":
             continue  # combining accents: 'Lasègue' is typed 'Lasegue' just as often
         out.append(" " if ch in DASHES or cat[0] == "P" else ch)
-    words = "".join(out).split()
+    words = [SPELLINGS.get(w, w) for w in "".join(out).split()]
     if len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
     return " ".join(words)

@@ -7,7 +7,8 @@ from typing import Any
 from sciatica_quiz.model import BUILTIN_TOPICS, MAX_CHOICES, MIN_CHOICES, QuestionType
 
 _SLUG = "^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
-_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+# Text is taken exactly as written, so `choices: [1, 2]` or `[yes, no]` is text too.
+_TEXT: dict[str, Any] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": ["number", "boolean"]}]}
 _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT, "minItems": 1}
 
 
@@ -30,6 +31,19 @@ def _source() -> dict[str, Any]:
     }
 
 
+def sources_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a bibliography file (sources.yaml)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://sciatica-quiz.invalid/sources.schema.json",
+        "title": "sciatica-quiz bibliography (sources.yaml)",
+        "type": "object",
+        "required": ["sources"],
+        "additionalProperties": False,
+        "properties": {"sources": {"type": "array", "items": _source()}},
+    }
+
+
 def _when(qtype: QuestionType, then: dict[str, Any]) -> dict[str, Any]:
     return {"if": {"properties": {"type": {"const": qtype.value}}}, "then": then}
 
@@ -45,7 +59,7 @@ def bank_schema() -> dict[str, Any]:
     }
     question = {
         "type": "object",
-        "required": ["id", "type", "explanation", "sources"],
+        "required": ["id", "type", "explanation"],
         "additionalProperties": False,
         "properties": {
             "id": {"type": "string", "pattern": _SLUG, "description": "Permanent id, unique in the bank."},
@@ -59,7 +73,7 @@ def bank_schema() -> dict[str, Any]:
             },
             "text": {**_TEXT, "description": "Cloze text with {{c1::answer}} deletions."},
             "explanation": _TEXT,
-            "sources": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "sources": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Source ids; optional, required by validate --strict."},
             "difficulty": {"enum": [1, 2, 3], "default": 2},
             "tags": {"type": "array", "items": {"type": "string", "pattern": r"^\S+$"}},
             "revised": {"type": "string", "format": "date"},

@@ -108,6 +108,7 @@ class StudySession:
         self._new_left = 0
         self._last: str | None = None
         self._skipped: set[str] = set()  # not asked again in this session
+        self._unseen = 0
 
     # -- planning -------------------------------------------------------------------------------
 
@@ -122,6 +123,7 @@ class StudySession:
         due = sum(1 for d in self._pending.values() if d <= now)
         unseen = [q for q in self.questions if q.uid not in known]
         self._new = deque(interleave(unseen))
+        self._unseen = len(unseen)
         started_today = self.store.introduced_since(start_of_day(now))
         self._new_left = min(max(0, self.new_per_day - started_today), len(unseen))
         return due, len(self._pending) - due, self._new_left, len(unseen)
@@ -258,13 +260,13 @@ class StudySession:
     def _nothing_due_lines(self, now: datetime, unseen: int) -> list[Line]:
         why = "no new questions left" if not unseen else f"today's {self.new_per_day} new questions are done"
         lines: list[Line] = [(f"Nothing to study right now: no reviews due and {why}.", "plain")]
-        lines += self._coming_up_lines(now)
-        if unseen:
-            more = self.new_per_day + min(unseen, DEFAULT_NEW_PER_DAY)
-            lines.append(
-                (f"To learn more new questions today, allow more: sciatica-quiz study --new {more}", "muted")
-            )
-        return lines
+        return lines + self._coming_up_lines(now)
+
+    def more_new_allowance(self) -> int | None:
+        """Return a daily allowance of new questions that would give more to study today, if any."""
+        if not self._unseen:
+            return None
+        return self.new_per_day + min(self._unseen, DEFAULT_NEW_PER_DAY)
 
 
 # -- progress -----------------------------------------------------------------------------------

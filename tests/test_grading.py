@@ -71,7 +71,7 @@ def hint(q: Question, *entries: str, layout: Layout | None = None) -> str:
         ("The piriformis", "piriformis"),
         ("a", "a"),  # a lone article is an answer, not noise
         ("Lasègue's sign", "lasegue s sign"),
-        ("(common) peroneal, nerve!", "common peroneal nerve"),
+        ("(common) peroneal, nerve!", "common fibular nerve"),  # peroneal is compared as fibular
     ],
 )
 def test_normalise_folds_case_dashes_punctuation_spacing(typed: str, folded: str) -> None:

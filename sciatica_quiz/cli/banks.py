@@ -101,7 +101,8 @@ def stats(banks: BankArgs, selection: Selection, as_json: bool) -> None:
 
 
 @click.command()
-def schema() -> None:
+@click.option("--sources", "bibliography", is_flag=True, help="The schema of a bibliography file (sources.yaml).")
+def schema(bibliography: bool) -> None:
     """Print a JSON Schema of the bank format, for editor completion.
 
     Save it and point your editor at it with a first line in the bank file such as
@@ -110,7 +111,8 @@ def schema() -> None:
     \b
     Example:
       sciatica-quiz schema > bank.schema.json
+      sciatica-quiz schema --sources > sources.schema.json
     """
-    from sciatica_quiz.schema import bank_schema
+    from sciatica_quiz.schema import bank_schema, sources_schema
 
-    echo_json(bank_schema())
+    echo_json(sources_schema() if bibliography else bank_schema())

@@ -56,16 +56,53 @@ def bank_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _complete_from_banks(ctx: click.Context, values: Callable[[Any], list[str]], incomplete: str) -> list[str]:
+    """Return completions drawn from the banks the command line names so far; none on any error."""
+    from sciatica_quiz.errors import QuizError
+
+    params = ctx.params
+    banks = BankArgs(tuple(params.get("bank_paths") or ()), not params.get("no_builtin"))
+    try:
+        library = banks.load()
+    except QuizError:
+        return []
+    return [v for v in values(library) if v.startswith(incomplete)]
+
+
+def complete_topic(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Complete --topic with the topics of the loaded banks."""
+    return _complete_from_banks(ctx, lambda library: list(library.topics), incomplete)
+
+
+def complete_tag(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Complete --tag with every tag of the loaded banks and the '::' parents of nested tags."""
+
+    def tags(library: Any) -> list[str]:
+        found = {t for q in library.questions for t in q.tags}
+        parents = {t.rsplit("::", 1)[0] for t in found if "::" in t}
+        return sorted(found | parents)
+
+    return _complete_from_banks(ctx, tags, incomplete)
+
+
 def selection_options(f: F) -> F:
     """Add --bank/--no-builtin and the filters, passed as `banks` and `selection`."""
 
     @bank_options
-    @click.option("--topic", "topics", multiple=True, metavar="TOPIC", help="Only this topic (repeatable).")
+    @click.option(
+        "--topic",
+        "topics",
+        multiple=True,
+        metavar="TOPIC",
+        shell_complete=complete_topic,
+        help="Only this topic, in any case, with - or _ (repeatable).",
+    )
     @click.option(
         "--tag",
         "tags",
         multiple=True,
         metavar="TAG",
+        shell_complete=complete_tag,
         help="Only questions with this tag or its '::' children (repeatable).",
     )
     @click.option(

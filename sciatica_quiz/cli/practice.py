@@ -214,7 +214,12 @@ def study(
     questions = select(library, selection)
     ui = TerminalUI()
     with Store.open(data_dir) as store:
-        StudySession(store, questions, library.sources, new_per_day, limit, seed).run(ui)
+        session = StudySession(store, questions, library.sources, new_per_day, limit, seed)
+        summary = session.run(ui)
+    more = session.more_new_allowance()
+    if not summary.planned and more:
+        again = ["sciatica-quiz", "study", "--new", str(more), *banks.as_args()]
+        ui.show(f"To learn more new questions today: {shlex.join(again)}", "muted")
     ui.finish()
 
 
