@@ -694,17 +694,20 @@ def expand_paths(paths: Iterable[Path | str], problems: list[Problem]) -> list[P
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if _is_bank_file(f))
-            if not any(not _is_bibliography(f) for f in found):
-                problems.append(Problem(str(raw), 0, "folder has no bank files (.yaml or .yml)"))
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        elif p.exists():
-            problems.append(Problem(str(raw), 0, "is not a regular file or a folder"))
-        else:
-            problems.append(Problem(str(raw), 0, "no such file or folder"))
+        try:
+            if p.is_dir():
+                found = sorted(f for f in p.iterdir() if _is_bank_file(f))
+                if not any(not _is_bibliography(f) for f in found):
+                    problems.append(Problem(str(raw), 0, "folder has no bank files (.yaml or .yml)"))
+                files.extend(found)
+            elif p.is_file():
+                files.append(p)
+            elif p.exists():
+                problems.append(Problem(str(raw), 0, "is not a regular file or a folder"))
+            else:
+                problems.append(Problem(str(raw), 0, "no such file or folder"))
+        except OSError as exc:  # a name too long, a folder that may not be listed, ...
+            problems.append(Problem(str(raw), 0, f"cannot be read: {exc.strerror or exc}"))
     unique: dict[Path, Path] = {}
     for f in files:
         unique.setdefault(f.resolve(), f)

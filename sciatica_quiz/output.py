@@ -18,7 +18,14 @@ STDOUT = "-"
 
 def check_target(path: str | Path) -> Path:
     """Return the target as a Path, or raise ExportError when it cannot be written there."""
-    p = Path(path)
+    try:
+        return _check_target(Path(path))
+    except OSError as exc:  # a name too long for the file system, say
+        raise ExportError(f"{path}: cannot write there ({exc.strerror or exc})") from None
+
+
+def _check_target(p: Path) -> Path:
+    path = p
     if p.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name inside it")
     parent = p.parent if str(p.parent) else Path(".")

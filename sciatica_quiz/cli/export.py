@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sciatica_quiz.cli.handout import handout
-from sciatica_quiz.cli.options import BankArgs, selection_options
+from sciatica_quiz.cli.options import TEXT, BankArgs, selection_options
 from sciatica_quiz.errors import ExportError
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def export() -> None:
     type=click.Path(path_type=Path),
     help="The .apkg file to write (replaced atomically).",
 )
-@click.option("--deck-name", help="Name of the root deck  [default: Sciatica, or your banks' titles]")
+@click.option("--deck-name", type=TEXT, help="Name of the root deck  [default: Sciatica, or your banks' titles]")
 def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str | None) -> None:
     """Export an Anki deck (.apkg): one subdeck per topic, every question type.
 

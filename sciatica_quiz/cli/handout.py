@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from exporters import DEFAULT_SEED, FORMATS, HANDOUT_KINDS, MAX_VERSIONS, PAPERS
-from sciatica_quiz.cli.options import SEED, BankArgs, selection_options
+from sciatica_quiz.cli.options import SEED, TEXT, BankArgs, selection_options
 
 if TYPE_CHECKING:
     from sciatica_quiz.selection import Selection
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     type=click.IntRange(1, MAX_VERSIONS),
     help="Write this many exam versions (A, B, …), each a worksheet with its key.",
 )
-@click.option("--title", help="Title printed at the top and in the page header.")
-@click.option("--subtitle", help="Line under the title  [default: topics and question count]")
+@click.option("--title", type=TEXT, help="Title printed at the top and in the page header.")
+@click.option("--subtitle", type=TEXT, help="Line under the title  [default: topics and question count]")
 @click.option("--paper", type=click.Choice(PAPERS), default=PAPERS[0], show_default=True, help="Paper size.")
 def handout(
     banks: BankArgs,

@@ -18,6 +18,25 @@ QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_ans
 SEED = click.IntRange(-(2**63), 2**63 - 1)
 
 
+class Text(click.ParamType):
+    """A name or title typed on the command line: printable text, as every output can hold it."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("has bytes that are not UTF-8 text; type it again or set a UTF-8 locale", param, ctx)
+        if any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in text):
+            self.fail("contains a control character", param, ctx)
+        return text
+
+
+TEXT = Text()
+
+
 @dataclass(frozen=True)
 class BankArgs:
     """Which banks to load: the built-in ones (unless --no-builtin) plus --bank paths."""
@@ -94,6 +113,7 @@ def selection_options(f: F) -> F:
         "topics",
         multiple=True,
         metavar="TOPIC",
+        type=TEXT,
         shell_complete=complete_topic,
         help="Only this topic, in any case, with - or _ (repeatable).",
     )
@@ -102,6 +122,7 @@ def selection_options(f: F) -> F:
         "tags",
         multiple=True,
         metavar="TAG",
+        type=TEXT,
         shell_complete=complete_tag,
         help="Only questions with this tag or its '::' children (repeatable).",
     )
