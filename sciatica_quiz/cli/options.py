@@ -18,7 +18,7 @@ QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_ans
 SEED = click.IntRange(-(2**63), 2**63 - 1)
 
 
-class Text(click.ParamType):
+class Text(click.ParamType[str]):
     """A name or title typed on the command line: printable text, as every output can hold it."""
 
     name = "text"
