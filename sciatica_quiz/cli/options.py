@@ -18,7 +18,7 @@ QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_ans
 SEED = click.IntRange(-(2**63), 2**63 - 1)
 
 
-class Text(click.ParamType[str]):
+class Text(click.ParamType):  # type: ignore[type-arg]  # generic only from Click 8.3
     """A name or title typed on the command line: printable text, as every output can hold it."""
 
     name = "text"
