@@ -427,7 +427,7 @@ class Summary:
             lines.append(("Missed:", "plain"))
             for r in missed:
                 note = " (skipped)" if r.outcome is Outcome.SKIPPED else ""
-                stem = _short(r.question.stem, max(40, 94 - width))  # fits 100 columns
+                stem = _short(r.question.stem, max(40, 94 - width - len(note)))  # fits 100 columns
                 lines.append((f"  {r.question.uid:<{width}}  {stem}{note}", "bad"))
         return lines
 
