@@ -1,11 +1,61 @@
 """Exporters: one module per output format, each turning model objects into a file.
 
-The choices the command line offers for handouts live here, so that `--help` can list them
-without importing an exporter.
+`EXPORTERS` names every format `sciatica-quiz export` offers, with the module that declares it
+(`EXPORTER = Exporter(...)`, see exporters.common). A plain dict: add an entry, or an `Exporter`
+object itself, to offer another format. Modules are imported only when their format is used, so
+the command line starts without them.
+
+The public entry points are importable from here: `export_anki`, `build_handout`,
+`write_handouts`, and the registry's `Exporter`, `Option`, `ExportReport`, `load_exporter`.
 """
 
-FORMATS = ("pdf", "html", "md")
-PAPERS = ("letter", "a4")
-HANDOUT_KINDS = ("study-guide", "worksheet", "answer-key")
-DEFAULT_SEED = 1
-MAX_VERSIONS = 26  # one per letter, A to Z
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from exporters.anki import export_anki
+    from exporters.common import Exporter, ExportReport, Option
+    from exporters.handout import build_handout, render, write_handouts
+
+EXPORTERS: dict[str, Exporter | str] = {
+    "anki": "exporters.anki",
+    "handout": "exporters.handout",
+}
+
+__all__ = [
+    "EXPORTERS",
+    "ExportReport",
+    "Exporter",
+    "Option",
+    "build_handout",
+    "export_anki",
+    "load_exporter",
+    "render",
+    "write_handouts",
+]
+_LAZY = {
+    "export_anki": "exporters.anki",
+    "build_handout": "exporters.handout",
+    "write_handouts": "exporters.handout",
+    "render": "exporters.handout",
+    "Exporter": "exporters.common",
+    "Option": "exporters.common",
+    "ExportReport": "exporters.common",
+}
+
+
+def load_exporter(name: str) -> Exporter:
+    """Return the exporter registered under `name`, importing its module on first use."""
+    entry = EXPORTERS[name]
+    if isinstance(entry, str):
+        exporter: Exporter = importlib.import_module(entry).EXPORTER
+        return exporter
+    return entry
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'exporters' has no attribute {name!r}")

@@ -28,10 +28,32 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from exporters.common import (
+    STDOUT,
+    Exporter,
+    ExportReport,
+    Option,
+    atomic_path,
+    check_target,
+    collector_paused,
+    stable_order,
+    write_failed,
+)
 from sciatica_quiz.errors import ExportError
-from sciatica_quiz.loader import collector_paused
-from sciatica_quiz.model import Library, Question, QuestionType, topic_title
-from sciatica_quiz.output import STDOUT, atomic_path, check_target, write_failed
+from sciatica_quiz.model import (
+    Cloze,
+    Library,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Question,
+    QuestionType,
+    ShortAnswer,
+    TrueFalse,
+    assert_never,
+    topic_title,
+)
+from sciatica_quiz.text import plural
 
 DEFAULT_DECK = "Sciatica"
 GUID_NAMESPACE = "sciatica-quiz"
@@ -208,18 +230,11 @@ def escape(text: str) -> str:
     return out
 
 
-def _shuffled(items: Sequence[str], key: str) -> list[str]:
-    """Return items in an order fixed by `key`, so every export of a question shows the same order."""
-    keyed = [(hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest(), item) for item in items]
-    keyed.sort()
-    return [item for _, item in keyed]
+def _choice_order(q: MultipleChoice | MultipleAnswer) -> list[str]:
+    return stable_order(q.texts, "choices:" + q.uid)
 
 
-def _choice_order(q: Question) -> list[str]:
-    return _shuffled(q.choices, "choices:" + q.uid)
-
-
-def _choices_html(q: Question, order: list[str]) -> tuple[str, str]:
+def _choices_html(q: MultipleChoice | MultipleAnswer, order: list[str]) -> tuple[str, str]:
     """Return the choices as the front shows them and as the back shows them, the answer marked."""
     front, back = [], []
     for letter, choice in zip(LETTERS, order, strict=False):
@@ -233,39 +248,26 @@ def _choices_html(q: Question, order: list[str]) -> tuple[str, str]:
     return "".join(front), "".join(back)
 
 
-def _matching_rights(q: Question) -> list[str]:
-    return _shuffled([r for _, r in q.pairs], "pairs:" + q.uid)
+def _matching_rights(q: Matching) -> list[str]:
+    return stable_order(q.rights, "pairs:" + q.uid)
 
 
-def _matching_table(q: Question, rights: list[str]) -> str:
+def _matching_table(q: Matching, rights: list[str]) -> str:
     rows = []
     for i in range(max(len(q.pairs), len(rights))):
-        left = f"<b>{i + 1}.</b> {escape(q.pairs[i][0])}" if i < len(q.pairs) else ""
+        left = f"<b>{i + 1}.</b> {escape(q.pairs[i].left)}" if i < len(q.pairs) else ""
         right = f"<b>{LETTERS[i]}.</b> {escape(rights[i])}" if i < len(rights) else ""
         rows.append(f"<tr><td>{left}</td><td>{right}</td></tr>")
     return '<table class="match">' + "".join(rows) + "</table>"
 
 
-def _matching_answer(q: Question, rights: list[str]) -> str:
+def _matching_answer(q: Matching, rights: list[str]) -> str:
     rows = [
-        f"<tr><td><b>{i + 1}.</b> {escape(left)}</td>"
-        f"<td><b>{LETTERS[rights.index(right)]}.</b> {escape(right)}</td></tr>"
-        for i, (left, right) in enumerate(q.pairs)
+        f"<tr><td><b>{i + 1}.</b> {escape(p.left)}</td>"
+        f"<td><b>{LETTERS[rights.index(p.right)]}.</b> {escape(p.right)}</td></tr>"
+        for i, p in enumerate(q.pairs)
     ]
     return '<table class="match">' + "".join(rows) + "</table>"
-
-
-def _answer_html(q: Question, order: list[str]) -> str:
-    """Return the Answer field of a true/false, short-answer or matching question; `order` is the
-    right-hand items' order on the front. (Choice questions get theirs from _choices_html.)"""
-    t = q.type
-    if t is QuestionType.TRUE_FALSE:
-        return "True" if q.truth else "False"
-    if t is QuestionType.SHORT_ANSWER:
-        extra = q.accepted[1:]
-        also = f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
-        return escape(q.accepted[0]) + also
-    return _matching_answer(q, order)
 
 
 def citations_html(library: Library) -> dict[str, str]:
@@ -285,18 +287,15 @@ def _sources_html(q: Question, citations: dict[str, str]) -> str:
     return label + "<br>".join(items) if items else ""
 
 
-def _cloze_text(q: Question) -> str:
+def _cloze_text(q: Cloze) -> str:
     """Return the cloze text with everything outside and inside the deletions escaped."""
-    from sciatica_quiz.model import CLOZE
-
     parts: list[str] = []
-    pos = 0
-    for m in CLOZE.finditer(q.text):
-        parts.append(escape(q.text[pos : m.start()]))
-        hint = f"::{escape(m.group(3).strip())}" if m.group(3) else ""
-        parts.append(f"{{{{c{m.group(1)}::{escape(m.group(2).strip())}{hint}}}}}")
-        pos = m.end()
-    parts.append(escape(q.text[pos:]))
+    for s in q.segments:
+        if isinstance(s, str):
+            parts.append(escape(s))
+        else:
+            hint = f"::{escape(s.hint)}" if s.hint else ""
+            parts.append(f"{{{{c{s.number}::{escape(s.answer)}{hint}}}}}")
     return "".join(parts)
 
 
@@ -304,27 +303,25 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
     """Return the note's field values (HTML) in the note type's field order."""
     case = escape(q.case) if q.case else ""
     sources = _sources_html(q, citations)
-    if q.type is QuestionType.CLOZE:
-        prompt = escape(q.prompt) if q.prompt else ""
-        return [_cloze_text(q), prompt, case, escape(q.explanation), sources, escape(q.uid), ""]
     # The shuffled order is worked out once: front and back show it alike.
-    if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        choices, answer = _choices_html(q, _choice_order(q))
-    elif q.type is QuestionType.MATCHING:
-        order = _matching_rights(q)
-        choices, answer = _matching_table(q, order), _answer_html(q, order)
-    else:
-        choices, answer = "", _answer_html(q, [])
-    return [
-        escape(q.prompt),
-        case,
-        choices,
-        answer,
-        escape(q.explanation),
-        sources,
-        escape(q.uid),
-        "",
-    ]
+    match q:
+        case Cloze():
+            prompt = escape(q.prompt) if q.prompt else ""
+            return [_cloze_text(q), prompt, case, escape(q.explanation), sources, escape(q.uid), ""]
+        case MultipleChoice() | MultipleAnswer():
+            choices, answer = _choices_html(q, _choice_order(q))
+        case Matching():
+            order = _matching_rights(q)
+            choices, answer = _matching_table(q, order), _matching_answer(q, order)
+        case TrueFalse():
+            choices, answer = "", q.answer_text()
+        case ShortAnswer():
+            extra = q.accepted[1:]
+            also = f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
+            choices, answer = "", escape(q.accepted[0]) + also
+        case _:
+            assert_never(q)
+    return [escape(q.prompt), case, choices, answer, escape(q.explanation), sources, escape(q.uid), ""]
 
 
 def note_tags(q: Question) -> list[str]:
@@ -373,19 +370,14 @@ def export_anki(
     """Write questions to an .apkg file atomically, one subdeck per topic, in bank order."""
     problem = deck_name_problem(deck_name)
     if problem:
-        raise ExportError(problem)
+        raise ExportError(problem, option="deck_name")
     deck_name = deck_name.strip()
     if str(path) != STDOUT and check_target(path).suffix.lower() != ".apkg":
-        raise ExportError(f"{path}: an Anki package's name must end in .apkg, or Anki will not open it; e.g. -o deck.apkg")
-    from genanki.apkg_col import APKG_COL
-    from genanki.apkg_schema import APKG_SCHEMA
-
-    models = build_models()
+        raise ExportError(
+            f"{path}: an Anki package's name must end in .apkg, or Anki will not open it", option="output", value="deck.apkg"
+        )
     deck_names = {q.topic: f"{deck_name}::{topic_title(q.topic)}" for q in questions}
-    decks = {topic: _deck_json(name) for topic, name in deck_names.items()}
-    root_json = _deck_json(deck_name)
-    model_time = _epoch(NOTE_TYPES_REVISED)
-
+    deck_ids = {topic: deck_id(name) for topic, name in deck_names.items()}
     citations = citations_html(library)
     # Notes are made one at a time as SQLite takes them, so a large export never holds every
     # note's HTML at once; the small card rows are kept until the notes are in.
@@ -399,11 +391,13 @@ def export_anki(
             mod = _epoch(q.revised or DEFAULT_REVISED)
             fields = note_fields(q, citations)
             tags = " " + " ".join(note_tags(q)) + " "
+            # The notes table's columns: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data.
             yield (nid, guid(q), MODEL_IDS[q.type], mod, -1, tags, "\x1f".join(fields), fields[0], 0, 0, "")
-            ords = sorted({d.number - 1 for d in q.deletions}) if q.type is QuestionType.CLOZE else [0]
-            did = decks[q.topic]["id"]
+            ords = sorted({b.number - 1 for b in q.blanks}) if isinstance(q, Cloze) else [0]
             for ord_ in ords:
-                cards.append((next(ids), nid, did, ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+                # The cards table's columns: id, nid, did, ord, mod, usn, type, queue, due (the new
+                # card's position), ivl, factor, reps, lapses, left, odue, odid, flags, data.
+                cards.append((next(ids), nid, deck_ids[q.topic], ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
             if progress is not None:
                 progress(1)
 
@@ -415,18 +409,7 @@ def export_anki(
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            # Indexes are built after the bulk insert: one sort instead of one update per row.
-            tables, indexes = _split_schema(APKG_SCHEMA)
-            conn.executescript(tables)
-            conn.executescript(APKG_COL)
-            all_decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
-            for deck in [root_json, *decks.values()]:
-                all_decks[str(deck["id"])] = deck
-            first_deck = next(iter(decks.values()))["id"] if decks else root_json["id"]
-            model_json = {str(m.model_id): m.to_json(model_time, first_deck) for m in models.values()}
-            conn.execute(
-                "UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(model_json))
-            )
+            indexes = _empty_collection(conn, [deck_name, *deck_names.values()])
             conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows())
             conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
             conn.executescript(indexes)
@@ -439,19 +422,67 @@ def export_anki(
     return AnkiReport(str(path), len(questions), len(cards), (deck_name, *deck_names.values()))
 
 
-def _split_schema(schema: str) -> tuple[str, str]:
-    statements = [st.strip() for st in schema.split(";") if st.strip()]
-    indexes = [st for st in statements if st.upper().startswith("CREATE INDEX")]
-    tables = [st for st in statements if st not in indexes]
-    return ";\n".join(tables) + ";", ";\n".join(indexes) + ";"
+def _empty_collection(conn: sqlite3.Connection, decks: list[str]) -> str:
+    """Create an empty Anki collection with these decks and the note types; return its index SQL.
 
-
-def _deck_json(name: str) -> dict[str, Any]:
+    This is the one place that uses genanki's internals (its collection schema, its default `col`
+    row, and Deck/Model.to_json). genanki's public Package cannot set each note's modification time
+    (from `revised:`, so that re-imports update in place) or write byte-identical files, so notes
+    and cards are inserted here directly. pyproject.toml bounds genanki (<0.14), and the tests
+    import every export into real Anki, so a change in these internals fails loudly.
+    """
     import genanki
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
 
-    deck = genanki.Deck(deck_id(name), name)
-    data: dict[str, Any] = deck.to_json()
-    return data
+    # Indexes are built after the bulk insert: one sort instead of one update per row.
+    statements = [st.strip() for st in APKG_SCHEMA.split(";") if st.strip()]
+    indexes = [st for st in statements if st.upper().startswith("CREATE INDEX")]
+    conn.executescript(";\n".join(st for st in statements if st not in indexes) + ";")
+    conn.executescript(APKG_COL)
+    all_decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+    for name in decks:
+        deck = genanki.Deck(deck_id(name), name).to_json()
+        all_decks[str(deck["id"])] = deck
+    first_deck = deck_id(decks[1]) if len(decks) > 1 else deck_id(decks[0])
+    model_time = _epoch(NOTE_TYPES_REVISED)
+    model_json = {str(m.model_id): m.to_json(model_time, first_deck) for m in build_models().values()}
+    conn.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(model_json)))
+    return ";\n".join(indexes) + ";"
+
+
+def write(
+    library: Library,
+    questions: Sequence[Question],
+    output: str | Path,
+    deck_name: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """The exporter's entry point: write an .apkg and say what it holds."""
+    name = default_deck_name(library, questions) if deck_name is None else deck_name
+    report = export_anki(library, questions, output, name, progress=progress)
+    what = f"{plural(report.notes, 'note')}, {plural(report.cards, 'card')} in {plural(len(report.decks) - 1, 'subdeck')} of '{name}'"
+    return ExportReport(((str(output), what),))
+
+
+EXPORTER = Exporter(
+    name="anki",
+    summary="An Anki deck (.apkg): one subdeck per topic, every question type.",
+    help="""Export an Anki deck (.apkg): one subdeck per topic, every question type.
+
+    Re-importing a newer export updates notes in place and keeps review history, as long as
+    question ids stay the same; bump a question's `revised:` date when you change it.
+
+    \b
+    Example:
+      sciatica-quiz export anki -o sciatica.apkg --topic assessment --deck-name "Sciatica red flags"
+    """,
+    extensions=(".apkg",),
+    write=write,
+    options=(Option("deck-name", "Name of the root deck  [default: Sciatica, or your banks' titles]"),),
+    binary=True,
+    progress=True,
+)
 
 
 def _write_zip(db_path: Path, target: Path) -> None:

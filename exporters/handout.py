@@ -26,19 +26,36 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from exporters import DEFAULT_SEED, FORMATS, MAX_VERSIONS, PAPERS
+from exporters.common import STDOUT, Exporter, ExportReport, Option, collector_paused, open_output
 from sciatica_quiz.errors import ExportError
-from sciatica_quiz.model import CLOZE, Library, Question, QuestionType, topic_title
-from sciatica_quiz.output import STDOUT, open_output
+from sciatica_quiz.model import (
+    Cloze,
+    Library,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Question,
+    QuestionType,
+    ShortAnswer,
+    TrueFalse,
+    assert_never,
+    topic_order,
+    topic_title,
+)
 from sciatica_quiz.selection import default_name
+from sciatica_quiz.text import plural
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+FORMATS = ("pdf", "html", "md")
+PAPERS = ("letter", "a4")
+DEFAULT_SEED = 1
+MAX_VERSIONS = 26  # one per letter, A to Z
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 _TYPST_PAPER = {"letter": "us-letter", "a4": "a4"}
 T = TypeVar("T")
 
 
-class Kind(str, Enum):
+class HandoutKind(str, Enum):
     """The three handouts: what each shows of a question."""
 
     STUDY_GUIDE = "study-guide"
@@ -54,7 +71,7 @@ class Kind(str, Enum):
         return self.value.replace("-", " ").capitalize()
 
 
-KINDS = tuple(k.value for k in Kind)
+KINDS = tuple(k.value for k in HandoutKind)
 
 
 # -- the document model --------------------------------------------------------------------
@@ -89,7 +106,7 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class Item:
+class HandoutItem:
     """One question as a handout shows it; answer fields are empty on a worksheet.
 
     `answer` is the whole answer on one line ("B. L4–S3"); the key prints `mark`, what a grader
@@ -121,7 +138,7 @@ class Section:
     """A run of items under one heading (a topic in the study guide; untitled elsewhere)."""
 
     title: str
-    items: tuple[Item, ...]
+    items: tuple[HandoutItem, ...]
 
 
 @dataclass(frozen=True)
@@ -137,7 +154,7 @@ class Reference:
 class Handout:
     """A whole handout, ready for any renderer."""
 
-    kind: Kind
+    kind: HandoutKind
     title: str
     subtitle: str
     date: date
@@ -148,7 +165,7 @@ class Handout:
     version: str | None = None
 
     @property
-    def items(self) -> tuple[Item, ...]:
+    def items(self) -> tuple[HandoutItem, ...]:
         """Return every item in order."""
         return tuple(i for s in self.sections for i in s.items)
 
@@ -165,7 +182,7 @@ class Handout:
     @property
     def meta(self) -> str:
         """Return the line under the title: kind, version, date, and the seed on a key."""
-        seed = [f"seed {self.seed}"] if self.kind is Kind.ANSWER_KEY else []
+        seed = [f"seed {self.seed}"] if self.kind is HandoutKind.ANSWER_KEY else []
         return " · ".join([*self._tags(), self.date_text, *seed])
 
     def _tags(self) -> list[str]:
@@ -202,7 +219,7 @@ class Handout:
             paper=_TYPST_PAPER[self.paper],
             css_paper=self.paper,
             # The seed is printed on the key only: a student holding it could rebuild the key.
-            seed=self.seed if self.kind is Kind.ANSWER_KEY else None,
+            seed=self.seed if self.kind is HandoutKind.ANSWER_KEY else None,
             count=len(self.items),
         )
 
@@ -229,7 +246,7 @@ _SCALARS = (str, int, float, type(None))
 def build_handout(
     library: Library,
     questions: Sequence[Question],
-    kind: Kind | str,
+    kind: HandoutKind | str,
     *,
     seed: int = DEFAULT_SEED,
     version: str | None = None,
@@ -244,30 +261,28 @@ def build_handout(
     keys number the questions in order, shuffle choices by seed, and with a version letter also
     shuffle the question order, so versions A and B of an exam differ.
     """
-    kind = Kind(kind)
+    kind = HandoutKind(kind)
     if paper not in PAPERS:
         raise ExportError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
     if not questions:
         raise ExportError("no questions to put in the handout")
     references, numbers = _references(library, questions)
-    if kind is Kind.STUDY_GUIDE:
+    if kind is HandoutKind.STUDY_GUIDE:
         groups = _by_topic(library, questions)
     else:
         ordered = list(questions)
         if version:
             random.Random(f"{seed}:{version}:order").shuffle(ordered)
         groups = [("", ordered)]
-    from sciatica_quiz.loader import collector_paused
-
     sections, n = [], 0
     with collector_paused():  # many small objects, no cycles
         for heading, group in groups:
             items = []
             for q in group:
                 n += 1
-                shuffle = None if kind is Kind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
+                shuffle = None if kind is HandoutKind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
                 item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
-                items.append(_without_answers(item) if kind is Kind.WORKSHEET else item)
+                items.append(_without_answers(item) if kind is HandoutKind.WORKSHEET else item)
             sections.append(Section(heading, tuple(items)))
     return Handout(
         kind=kind,
@@ -277,7 +292,7 @@ def build_handout(
         seed=seed,
         paper=paper,
         sections=tuple(sections),
-        references=references if kind is Kind.STUDY_GUIDE else (),
+        references=references if kind is HandoutKind.STUDY_GUIDE else (),
         version=version,
     )
 
@@ -286,8 +301,7 @@ def _by_topic(library: Library, questions: Sequence[Question]) -> list[tuple[str
     groups: dict[str, list[Question]] = {}
     for q in questions:
         groups.setdefault(q.topic, []).append(q)
-    order = [t for t in library.topics if t in groups] + [t for t in groups if t not in library.topics]
-    return [(topic_title(t), groups[t]) for t in order]
+    return [(topic_title(t), groups[t]) for t in topic_order(groups)]
 
 
 def _references(library: Library, questions: Sequence[Question]) -> tuple[tuple[Reference, ...], dict[str, int]]:
@@ -297,10 +311,8 @@ def _references(library: Library, questions: Sequence[Question]) -> tuple[tuple[
 
 
 def _default_subtitle(library: Library, questions: Sequence[Question]) -> str:
-    present = {q.topic for q in questions}
-    topics = [topic_title(t) for t in library.topics if t in present]
-    n = len(questions)
-    count = f"{n} question" if n == 1 else f"{n} questions"
+    topics = [topic_title(t) for t in topic_order(q.topic for q in questions)]
+    count = plural(len(questions), "question")
     if len(topics) > 3:
         return f"{len(topics)} topics · {count}"
     return f"{', '.join(topics)} · {count}" if topics else count
@@ -316,51 +328,55 @@ _INSTRUCTIONS = {
 }
 
 
-def _item(q: Question, number: int, shuffle: random.Random | None, sources: tuple[int, ...]) -> Item:
-    t = q.type
-    instruction = _INSTRUCTIONS[t]
-    if t is QuestionType.MULTIPLE_ANSWER and "all that apply" in q.prompt.lower():
-        instruction = ""  # the prompt already says so
-    # What each type adds; the Item is made once, with all of it.
+def _item(q: Question, number: int, shuffle: random.Random | None, sources: tuple[int, ...]) -> HandoutItem:
+    instruction = _INSTRUCTIONS[q.type]
+    # What each type adds; the item is made once, with all of it.
     extra: dict[str, Any]
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        texts = list(q.choices)
-        if shuffle:
-            shuffle.shuffle(texts)
-        choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
-        right = [c for c in choices if c.correct]
-        extra = dict(
-            choices=choices,
-            mark=", ".join(c.letter for c in right),
-            answer="; ".join(f"{c.letter}. {c.text}" for c in right),
-            detail="; ".join(c.text for c in right),
-        )
-    elif t is QuestionType.TRUE_FALSE:
-        extra = dict(mark=q.answer_text(), answer=q.answer_text())
-    elif t is QuestionType.SHORT_ANSWER:
-        extra = dict(mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
-    elif t is QuestionType.CLOZE:
-        cloze = _segments(q.text)
-        blanks = sum(1 for s in cloze if s.blank)
-        answers = [s.answer for s in cloze if s.blank]
-        answer = answers[0] if blanks == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
-        instruction = "Fill in the blank." if blanks == 1 else "Fill in the blanks."
-        extra = dict(cloze=cloze, blanks=blanks, mark=answer, answer=answer)
-    else:
-        rights = [r for _, r in q.pairs]
-        if shuffle:
-            shuffle.shuffle(rights)
-            if len(rights) > 1 and rights == [r for _, r in q.pairs]:
-                rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
-        letter = {r: LETTERS[i] for i, r in enumerate(rights)}
-        pairs = tuple(Pair(i, left, letter[right]) for i, (left, right) in enumerate(q.pairs, 1))
-        options = tuple(Choice(letter[r], r) for r in rights)
-        answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
-        extra = dict(pairs=pairs, options=options, mark=answer, answer=answer)
-    return Item(
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            if isinstance(q, MultipleAnswer) and "all that apply" in q.prompt.lower():
+                instruction = ""  # the prompt already says so
+            texts = list(q.texts)
+            if shuffle:
+                shuffle.shuffle(texts)
+            choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
+            right = [c for c in choices if c.correct]
+            extra = dict(
+                choices=choices,
+                mark=", ".join(c.letter for c in right),
+                answer="; ".join(f"{c.letter}. {c.text}" for c in right),
+                detail="; ".join(c.text for c in right),
+            )
+        case TrueFalse():
+            extra = dict(mark=q.answer_text(), answer=q.answer_text())
+        case ShortAnswer():
+            extra = dict(mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
+        case Cloze():
+            cloze = tuple(
+                Segment(s) if isinstance(s, str) else Segment(blank=s.index, hint=s.hint, answer=s.answer)
+                for s in q.segments
+            )
+            answers = [b.answer for b in q.blanks]
+            answer = answers[0] if len(answers) == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
+            instruction = "Fill in the blank." if len(answers) == 1 else "Fill in the blanks."
+            extra = dict(cloze=cloze, blanks=len(answers), mark=answer, answer=answer)
+        case Matching():
+            rights = list(q.rights)
+            if shuffle:
+                shuffle.shuffle(rights)
+                if len(rights) > 1 and rights == list(q.rights):
+                    rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
+            letter = {r: LETTERS[i] for i, r in enumerate(rights)}
+            pairs = tuple(Pair(i, p.left, letter[p.right]) for i, p in enumerate(q.pairs, 1))
+            options = tuple(Choice(letter[r], r) for r in rights)
+            answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
+            extra = dict(pairs=pairs, options=options, mark=answer, answer=answer)
+        case _:
+            assert_never(q)
+    return HandoutItem(
         number=number,
         uid=q.uid,
-        type=t.value,
+        type=q.type.value,
         case=q.case,
         prompt=q.prompt,
         instruction=instruction,
@@ -371,21 +387,7 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
     )
 
 
-def _segments(text: str) -> tuple[Segment, ...]:
-    parts: list[Segment] = []
-    at = 0
-    for n, m in enumerate(CLOZE.finditer(text), 1):
-        if m.start() > at:
-            parts.append(Segment(text[at : m.start()]))
-        hint = (m.group(3) or "").strip() or None
-        parts.append(Segment(blank=n, hint=hint, answer=m.group(2).strip()))
-        at = m.end()
-    if at < len(text):
-        parts.append(Segment(text[at:]))
-    return tuple(parts)
-
-
-def _without_answers(item: Item) -> Item:
+def _without_answers(item: HandoutItem) -> HandoutItem:
     return dataclasses.replace(
         item,
         choices=tuple(dataclasses.replace(c, correct=False) for c in item.choices),
@@ -429,11 +431,11 @@ def exam_versions(
 ) -> list[tuple[Handout, Handout]]:
     """Return (worksheet, key) for versions A, B, C …, each with its own question and choice order."""
     if not 1 <= versions <= MAX_VERSIONS:
-        raise ExportError(f"--versions must be 1 to {MAX_VERSIONS}, not {versions}")
+        raise ExportError(f"the number of versions must be 1 to {MAX_VERSIONS}, not {versions}", option="versions")
     return [
         (
-            build_handout(library, questions, Kind.WORKSHEET, version=v, **options),
-            build_handout(library, questions, Kind.ANSWER_KEY, version=v, **options),
+            build_handout(library, questions, HandoutKind.WORKSHEET, version=v, **options),
+            build_handout(library, questions, HandoutKind.ANSWER_KEY, version=v, **options),
         )
         for v in LETTERS[:versions]
     ]
@@ -442,19 +444,19 @@ def exam_versions(
 def plan_handouts(
     library: Library,
     questions: Sequence[Question],
-    kind: Kind | str,
+    kind: HandoutKind | str,
     output: str | Path,
     versions: int | None = None,
     **options: Any,
 ) -> list[tuple[str | Path, Handout]]:
     """Return each file to write with its handout: one file, or a worksheet and key per version."""
-    kind = Kind(kind)
+    kind = HandoutKind(kind)
     if versions is None:
         return [(output, build_handout(library, questions, kind, **options))]
-    if kind is not Kind.WORKSHEET:
-        raise ExportError("--versions writes worksheets, each with its key; use it with --kind worksheet")
+    if kind is not HandoutKind.WORKSHEET:
+        raise ExportError("versions are worksheets, each with its key; ask for a worksheet", option="kind", value="worksheet")
     if str(output) == STDOUT:
-        raise ExportError("--versions writes several files; give a file name, e.g. -o exam.pdf")
+        raise ExportError("versions are several files; give a file name, not standard output", option="output", value="exam.pdf")
     planned: list[tuple[str | Path, Handout]] = []
     for sheet, key in exam_versions(library, questions, versions, **options):
         sheet_path, key_path = version_paths(output, sheet.version or "")
@@ -469,20 +471,23 @@ def infer_format(path: str | Path, fmt: str | None) -> str:
     """Return the output format: the one given, or the one the file suffix names."""
     if str(path) == STDOUT:
         if fmt is None:
-            raise ExportError("writing to standard output (-o -) needs --format html or --format md")
+            raise ExportError("writing to standard output needs the HTML or Markdown format", option="format", value="html")
         if fmt == "pdf":
-            raise ExportError("a PDF cannot go to standard output; give a file name, e.g. -o handout.pdf")
+            raise ExportError("a PDF cannot go to standard output; give a file name", option="output", value="handout.pdf")
         return fmt
     suffix = Path(path).suffix.lower()
     named = SUFFIXES.get(suffix)
     if fmt is None:
         if named is None:
-            raise ExportError(f"{path}: cannot tell the format from the file name; add --format pdf, html or md")
+            raise ExportError(
+                f"{path}: cannot tell the format from the file name; name it .pdf, .html or .md, or give the format",
+                option="format",
+            )
         return named
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     if named is not None and named != fmt:
-        raise ExportError(f"{path}: the name says {named} but --format is {fmt}; rename the file or drop --format")
+        raise ExportError(f"{path}: the name says {named} but the format asked for is {fmt}; rename the file or leave the format out", option="format")
     return fmt
 
 
@@ -495,8 +500,6 @@ def render(handout: Handout, fmt: str, template: Path | None = None) -> bytes:
     }
     if fmt not in renderers:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    from sciatica_quiz.loader import collector_paused
-
     with collector_paused():  # the template data is hundreds of thousands of small objects, no cycles
         return renderers[fmt](handout, template)
 
@@ -616,7 +619,7 @@ def render_markdown(handout: Handout) -> str:
     if h.subtitle:
         out += [md_escape(h.subtitle), ""]
     out += [f"*{md_escape(h.meta)}*", ""]
-    if h.kind is Kind.WORKSHEET:
+    if h.kind is HandoutKind.WORKSHEET:
         out += [r"Name: \_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_  Date: \_\_\_\_\_\_\_\_\_\_\_\_", ""]
     for section in h.sections:
         if section.title:
@@ -638,15 +641,15 @@ def _md_url(url: str) -> str:
     return f"<{url}>" if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*", url) else _md_cell(url)
 
 
-def _md_item(kind: Kind, item: Item) -> list[str]:
+def _md_item(kind: HandoutKind, item: HandoutItem) -> list[str]:
     """Return the item as Markdown blocks (paragraphs, lists, tables), one string each."""
-    if kind is Kind.ANSWER_KEY:
+    if kind is HandoutKind.ANSWER_KEY:
         detail = f" — {md_escape(item.detail)}" if item.detail else ""
         lines = [f"**{item.number}\\.** **{_md_cell(item.mark)}**{detail}"]
         if item.accepted:
             lines.append(f"Also accept: {md_escape('; '.join(item.accepted))}")
         return ["\\\n".join([*lines, md_escape(item.summary)])]
-    study = kind is Kind.STUDY_GUIDE
+    study = kind is HandoutKind.STUDY_GUIDE
     stem = md_escape(item.prompt) if item.prompt else ""
     if item.cloze:
         stem = (stem + "\\\n" if stem else "") + _md_cloze(kind, item)
@@ -683,7 +686,7 @@ def _md_cell(text: str) -> str:
     return _md_chars(" ".join(text.split()))
 
 
-def _md_matching(item: Item, study: bool) -> str:
+def _md_matching(item: HandoutItem, study: bool) -> str:
     if study:
         rights = {c.letter: c.text for c in item.options}
         rows = [f"| {_md_cell(p.text)} | {_md_cell(rights[p.letter])} |" for p in item.pairs]
@@ -697,13 +700,13 @@ def _md_matching(item: Item, study: bool) -> str:
     return "\n".join(rows)
 
 
-def _md_cloze(kind: Kind, item: Item) -> str:
+def _md_cloze(kind: HandoutKind, item: HandoutItem) -> str:
     parts: list[str] = []
     answers: list[str] = []  # answers of adjacent deletions, shown as one bold run
     for i, s in enumerate(item.cloze):
         if not s.blank:
             parts.append(_md_chars(s.text))
-        elif kind is Kind.STUDY_GUIDE:
+        elif kind is HandoutKind.STUDY_GUIDE:
             answers.append(_md_cell(s.answer))
             following = item.cloze[i + 1] if i + 1 < len(item.cloze) else None
             if following is None or not following.blank:
@@ -731,3 +734,70 @@ def _md_strong(text: str, before: str, after: str) -> str:
     opens = not punctuation(text[0], maybe=True) or edge(before)
     closes = not punctuation(text[-1], maybe=True) or edge(after)
     return f"**{text}**" if opens and closes else f"<b>{text}</b>"
+
+
+# -- the exporter ---------------------------------------------------------------------------------
+
+
+def write(
+    library: Library,
+    questions: Sequence[Question],
+    output: str | Path,
+    kind: str,
+    format: str | None = None,
+    seed: int = DEFAULT_SEED,
+    versions: int | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    paper: str = PAPERS[0],
+) -> ExportReport:
+    """The exporter's entry point: plan the handouts, render them all, then write each file."""
+    fmt = infer_format(output, format)
+    options = {"seed": seed, "title": title, "subtitle": subtitle, "paper": paper}
+    planned = plan_handouts(library, questions, kind, output, versions, **options)
+    write_handouts(planned, fmt)
+    return ExportReport(tuple((str(path), f"{doc.label}, {plural(len(doc.items), 'question')}") for path, doc in planned))
+
+
+EXPORTER = Exporter(
+    name="handout",
+    summary="A printable study guide, worksheet or answer key as PDF, HTML or Markdown.",
+    help="""Write a printable study guide, worksheet or answer key as PDF, HTML or Markdown.
+
+    A study guide lists each question by topic with its answer, explanation and sources. A
+    worksheet has numbered questions with lettered choices and space to write, and no answers.
+    An answer key gives each answer with a one-line explanation, numbered and lettered exactly
+    like the worksheet made with the same --seed and selection; the key prints its seed.
+
+    --versions N writes exam versions with the questions and choices in a different order:
+    -o exam.pdf gives exam-A.pdf, exam-A-key.pdf, exam-B.pdf, exam-B-key.pdf and so on.
+
+    \b
+    Example:
+      sciatica-quiz export handout --kind worksheet --topic anatomy --seed 42 -o anatomy.pdf
+      sciatica-quiz export handout --kind answer-key --topic anatomy --seed 42 -o anatomy-key.pdf
+    """,
+    extensions=tuple(SUFFIXES),
+    write=write,
+    options=(
+        Option("kind", "Which handout to write.", type="choice", choices=KINDS, required=True),
+        Option("format", "Output format  [default: from the file suffix]", type="choice", choices=FORMATS),
+        Option(
+            "seed",
+            "Shuffles the choices; a worksheet and key with the same seed and selection match.",
+            type="seed",
+            default=DEFAULT_SEED,
+            show_default=True,
+        ),
+        Option(
+            "versions",
+            "Write this many exam versions (A, B, …), each a worksheet with its key.",
+            type="int",
+            minimum=1,
+            maximum=MAX_VERSIONS,
+        ),
+        Option("title", "Title printed at the top and in the page header."),
+        Option("subtitle", "Line under the title  [default: topics and question count]"),
+        Option("paper", "Paper size.", type="choice", choices=PAPERS, default=PAPERS[0], show_default=True),
+    ),
+)

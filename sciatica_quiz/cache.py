@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sciatica_quiz import __version__
+from sciatica_quiz import APP_NAME, __version__
 
 ENV_CACHE = "SCIATICA_QUIZ_CACHE"
-APP_NAME = "sciatica-quiz"
+
 # Bump when the shape of what the loader stores changes.
 FORMAT = 1
 SUFFIX = ".pickle"
@@ -35,7 +35,7 @@ MAX_ENTRIES = 64
 MAX_BYTES = 512 * 1024 * 1024
 # The modules whose code decides what an entry holds: an edited loader or model must not read
 # entries an older one wrote, even in an editable install whose version number did not change.
-_CODE = ("loader.py", "model.py", "cache.py")
+_CODE = ("loader.py", "yamlread.py", "bankformat.py", "model.py", "cache.py")
 
 
 def cache_dir() -> Path | None:

@@ -17,7 +17,17 @@ def exit_interrupted() -> NoReturn:
 
 
 class QuizError(Exception):
-    """Base class for errors caused by input, options or files; the CLI prints them as `Error:`."""
+    """Base class for errors caused by input, options or files; the CLI prints them as `Error:`.
+
+    The message speaks library terms. `option` names the setting that fixes the problem, as the
+    library calls it (`data_dir`, `versions`), with an example `value`; a front end adds its own
+    name for it (the command line says `--data-dir`).
+    """
+
+    def __init__(self, message: str = "", *, option: str | None = None, value: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
+        self.value = value
 
     def lines(self) -> list[str]:
         """Return the message as one or more lines, each printed after `Error: `."""

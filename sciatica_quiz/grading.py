@@ -16,9 +16,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sciatica_quiz.errors import InvalidAnswer
-from sciatica_quiz.model import Question, QuestionType
+from sciatica_quiz.model import (
+    LETTERS,
+    Cloze,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    assert_never,
+)
 
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 TRUE_WORDS = frozenset({"t", "true"})
 FALSE_WORDS = frozenset({"f", "false"})
 # Every character that people type, or word processors produce, for a dash or a minus.
@@ -54,7 +63,15 @@ class Layout:
     @classmethod
     def natural(cls, q: Question) -> Layout:
         """Return the layout in bank order."""
-        return cls(q.choices, tuple(a for a, _ in q.pairs), tuple(b for _, b in q.pairs))
+        match q:
+            case MultipleChoice() | MultipleAnswer():
+                return cls(choices=q.texts)
+            case Matching():
+                return cls(lefts=q.lefts, rights=q.rights)
+            case TrueFalse() | ShortAnswer() | Cloze():
+                return cls()
+            case _:
+                assert_never(q)
 
     @classmethod
     def shuffled(cls, q: Question, rng: random.Random) -> Layout:
@@ -92,7 +109,7 @@ class Grade:
 
 def entries_needed(q: Question) -> int:
     """Return how many lines of input a question takes: one per cloze blank, otherwise one."""
-    return len(q.deletions) if q.type is QuestionType.CLOZE else 1
+    return len(q.blanks) if isinstance(q, Cloze) else 1
 
 
 # -- normalising text answers -------------------------------------------------------------------
@@ -187,9 +204,9 @@ def _letters(raw: str) -> list[int] | None:
     return list(dict.fromkeys(LETTERS.index(ch) for ch in cleaned))
 
 
-def _read_choices(q: Question, layout: Layout, raw: str) -> Response:
+def _read_choices(q: MultipleChoice | MultipleAnswer, layout: Layout, raw: str) -> Response:
     n = len(layout.choices)
-    single = q.type is QuestionType.MULTIPLE_CHOICE
+    single = isinstance(q, MultipleChoice)
     picked = _letters(raw)
     if picked is None or max(picked) >= n:
         # Typing a choice out in full is an answer too, as long as it is exactly one choice.
@@ -266,16 +283,19 @@ def parse_input(q: Question, layout: Layout, entries: Sequence[str]) -> Response
     """Read typed input (one entry, or one per cloze blank) into a Response, or raise InvalidAnswer."""
     if len(entries) != entries_needed(q):
         raise InvalidAnswer(f"Expected {entries_needed(q)} answer(s), got {len(entries)}.")
-    t = q.type
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        return _read_choices(q, layout, entries[0])
-    if t is QuestionType.TRUE_FALSE:
-        return _read_truth(entries[0])
-    if t is QuestionType.SHORT_ANSWER:
-        return Response(text=read_text(entries[0]))
-    if t is QuestionType.CLOZE:
-        return Response(blanks=tuple(read_text(e) for e in entries))
-    return _read_pairs(layout, entries[0])
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            return _read_choices(q, layout, entries[0])
+        case TrueFalse():
+            return _read_truth(entries[0])
+        case ShortAnswer():
+            return Response(text=read_text(entries[0]))
+        case Cloze():
+            return Response(blanks=tuple(read_text(e) for e in entries))
+        case Matching():
+            return _read_pairs(layout, entries[0])
+        case _:
+            assert_never(q)
 
 
 # -- grading ------------------------------------------------------------------------------------
@@ -283,28 +303,30 @@ def parse_input(q: Question, layout: Layout, entries: Sequence[str]) -> Response
 
 def grade(q: Question, response: Response) -> Grade:
     """Return the verdict on a response. Multi-part answers are right only when every part is."""
-    t = q.type
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        return Grade(response.choices == frozenset(q.correct))
-    if t is QuestionType.TRUE_FALSE:
-        return Grade(response.truth is q.truth)
-    if t is QuestionType.SHORT_ANSWER:
-        ok, meant = match_text(response.text, q.accepted)
-        return Grade(ok, typos=(meant,) if meant else ())
-    if t is QuestionType.CLOZE:
-        parts: list[bool] = []
-        typos: list[str] = []
-        for typed, deletion in zip(response.blanks, q.deletions, strict=False):
-            ok, meant = match_text(typed, [deletion.answer])
-            parts.append(ok)
-            if meant:
-                typos.append(meant)
-        complete = len(response.blanks) == len(q.deletions)
-        return Grade(complete and all(parts), tuple(parts), tuple(typos))
-    key = dict(q.pairs)
-    given = dict(response.pairs)
-    pair_parts = tuple(given.get(left) == right for left, right in q.pairs)
-    return Grade(all(pair_parts) and len(given) == len(key), pair_parts)
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            return Grade(response.choices == frozenset(q.correct))
+        case TrueFalse():
+            return Grade(response.truth is q.answer)
+        case ShortAnswer():
+            ok, meant = match_text(response.text, q.accepted)
+            return Grade(ok, typos=(meant,) if meant else ())
+        case Cloze():
+            parts: list[bool] = []
+            typos: list[str] = []
+            for typed, blank in zip(response.blanks, q.blanks, strict=False):
+                ok, meant = match_text(typed, [blank.answer])
+                parts.append(ok)
+                if meant:
+                    typos.append(meant)
+            complete = len(response.blanks) == len(q.blanks)
+            return Grade(complete and all(parts), tuple(parts), tuple(typos))
+        case Matching():
+            given = dict(response.pairs)
+            pair_parts = tuple(given.get(p.left) == p.right for p in q.pairs)
+            return Grade(all(pair_parts) and len(given) == len(q.pairs), pair_parts)
+        case _:
+            assert_never(q)
 
 
 def check(q: Question, layout: Layout, entries: Sequence[str]) -> Grade:
@@ -314,15 +336,18 @@ def check(q: Question, layout: Layout, entries: Sequence[str]) -> Grade:
 
 def correct_input(q: Question, layout: Layout) -> list[str]:
     """Return input that answers the question correctly in this layout (for feedback and tests)."""
-    t = q.type
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        return [" ".join(LETTERS[i] for i, c in enumerate(layout.choices) if c in q.correct)]
-    if t is QuestionType.TRUE_FALSE:
-        return ["t" if q.truth else "f"]
-    if t is QuestionType.SHORT_ANSWER:
-        return [q.accepted[0]]
-    if t is QuestionType.CLOZE:
-        return [d.answer for d in q.deletions]
-    key = dict(q.pairs)
-    letters = [LETTERS[layout.rights.index(key[left])] for left in layout.lefts]
-    return [" ".join(f"{i}{ch}" for i, ch in enumerate(letters, 1))]
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            return [" ".join(LETTERS[i] for i, c in enumerate(layout.choices) if c in q.correct)]
+        case TrueFalse():
+            return ["t" if q.answer else "f"]
+        case ShortAnswer():
+            return [q.accepted[0]]
+        case Cloze():
+            return [b.answer for b in q.blanks]
+        case Matching():
+            key = dict(zip(q.lefts, q.rights, strict=True))
+            letters = [LETTERS[layout.rights.index(key[left])] for left in layout.lefts]
+            return [" ".join(f"{i}{ch}" for i, ch in enumerate(letters, 1))]
+        case _:
+            assert_never(q)

@@ -1,11 +1,17 @@
-"""Immutable model objects: sources, questions, banks and the library that holds them.
+"""Immutable model objects: sources, questions of six kinds, banks and the library that holds them.
 
-Every object checks its own invariants when it is built, so a model object is valid however it
-was made: by the YAML loader, by a test, or by another program using the library.
+A question is one of six frozen classes (a tagged union, `Question`), each holding only what its
+kind needs and computing, once, what is true of it: its answer as text, its blanks, its pairs.
+Consumers dispatch on the class with `match` and end with `assert_never`, so a type checker names
+every consumer that forgets a kind.
+
+Every object checks its own rules when it is built, so a model object is valid however it was
+made: by the YAML loader, by a test, or by another program using the library.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,10 +20,15 @@ from datetime import date
 from enum import Enum
 from functools import cached_property
 from types import MappingProxyType
+from typing import ClassVar, NoReturn, TypeAlias
+
+from sciatica_quiz.errors import QuizError
 
 SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 TAG = re.compile(r"[^\s]+\Z")
+# A deletion of valid cloze text; `cloze_problems` says what is wrong with invalid text.
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 BUILTIN_TOPICS: tuple[str, ...] = (
     "anatomy",
@@ -42,8 +53,31 @@ MBLEX_AREAS: dict[str, str] = {
 }
 
 
+def assert_never(value: NoReturn) -> NoReturn:
+    """Fail loudly at a `match` branch that a type checker proves unreachable (typing.assert_never, 3.11+)."""
+    raise AssertionError(f"unhandled value: {value!r}")
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest option, or "" when none is close."""
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def topic_order(topics: Iterable[str]) -> list[str]:
+    """Return topics in teaching order: the built-in ones first in their order, then the rest sorted."""
+    present = set(topics)
+    return [t for t in BUILTIN_TOPICS if t in present] + sorted(present - set(BUILTIN_TOPICS))
+
+
+def topic_title(topic: str) -> str:
+    """Return a display title for a topic slug: 'special_populations' → 'Special populations'."""
+    text = topic.replace("_", " ").replace("-", " ")
+    return text[:1].upper() + text[1:]
+
+
 class QuestionType(str, Enum):
-    """The six kinds of question a bank may hold."""
+    """The six kinds of question a bank may hold, as the YAML `type` key names them."""
 
     MULTIPLE_CHOICE = "multiple_choice"
     MULTIPLE_ANSWER = "multiple_answer"
@@ -61,12 +95,23 @@ class QuestionType(str, Enum):
         return self.value.replace("_", " ")
 
 
-class InvalidModel(ValueError):
+class InvalidModel(QuizError, ValueError):
     """A model object was built with values that break its rules; `problems` says which."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{key}: {msg}" for key, msg in problems))
+
+
+def typeable(answer: str) -> bool:
+    """Return whether a typed answer can match this one: graders ignore punctuation and spacing."""
+    return any(
+        unicodedata.category(ch)[0] not in "PZC" and unicodedata.category(ch) != "Mn"
+        for ch in unicodedata.normalize("NFKD", answer)
+    )
+
+
+# -- sources --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -93,7 +138,7 @@ class Source:
             raise InvalidModel(problems)
 
     def citation(self) -> str:
-        """Return a one-line citation: authors or publisher, title, year."""
+        """Return a one-line citation: authors or publisher, title, publisher, year."""
         who = self.authors or self.publisher or ""
         parts = [who, self.title]
         if self.authors and self.publisher:
@@ -107,25 +152,52 @@ class Source:
         return out.strip()
 
 
-@dataclass(frozen=True)
-class Cloze:
-    """One deletion in a cloze text: `{{c1::answer::hint}}`."""
+# -- the parts of questions -----------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Choice:
+    """One choice of a multiple-choice or multiple-answer question."""
+
+    text: str
+    correct: bool = False
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One deletion of a cloze text, `{{c1::answer::hint}}`, numbered 1, 2 … in reading order."""
+
+    index: int
     number: int
     answer: str
     hint: str | None = None
 
 
-def parse_cloze(text: str) -> tuple[Cloze, ...]:
-    """Return the deletions of a cloze text in order of appearance."""
-    return tuple(
-        Cloze(int(m.group(1)), m.group(2).strip(), (m.group(3) or "").strip() or None)
-        for m in CLOZE.finditer(text)
-    )
+@dataclass(frozen=True)
+class Pair:
+    """One pair of a matching question: a left-hand item and the right-hand item it goes with."""
+
+    left: str
+    right: str
 
 
 _DELETION_START = re.compile(r"\{\{c(\d+)::")
 _SINGLE_BRACE_DELETION = re.compile(r"(?<!\{)\{c(\d+)::")
+
+
+def cloze_segments(text: str) -> tuple[str | Blank, ...]:
+    """Return valid cloze text as plain pieces and blanks, in reading order (the one cloze walk)."""
+    out: list[str | Blank] = []
+    at = 0
+    for index, m in enumerate(CLOZE.finditer(text), 1):
+        if m.start() > at:
+            out.append(text[at : m.start()])
+        out.append(Blank(index, int(m.group(1)), m.group(2).strip(), (m.group(3) or "").strip() or None))
+        at = m.end()
+    if at < len(text):
+        out.append(text[at:])
+    return tuple(out)
 
 
 def cloze_problems(text: str) -> list[str]:
@@ -188,150 +260,228 @@ def _folded(text: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
 
 
-def cloze_display(text: str, reveal: bool, blank: str = "_____") -> str:
-    """Return cloze text with deletions shown as answers (reveal) or blanks with hints."""
-
-    def repl(m: re.Match[str]) -> str:
-        if reveal:
-            return m.group(2).strip()
-        hint = (m.group(3) or "").strip()
-        return f"[{hint}]" if hint and blank == "" else (f"{blank} ({hint})" if hint else blank)
-
-    return CLOZE.sub(repl, text)
+# -- questions ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Question:
-    """One question. Which answer fields are used depends on `type`."""
+@dataclass(frozen=True, kw_only=True)
+class BaseQuestion:
+    """What every question has. Use one of the six kinds below, never this class itself."""
+
+    TYPE: ClassVar[QuestionType]
 
     bank: str
     id: str
     topic: str
-    type: QuestionType
-    prompt: str
+    prompt: str = ""
     explanation: str
     sources: tuple[str, ...] = ()
     difficulty: int = 2
     tags: tuple[str, ...] = ()
     case: str | None = None
-    choices: tuple[str, ...] = ()
-    correct: tuple[str, ...] = ()
-    truth: bool | None = None
-    accepted: tuple[str, ...] = ()
-    text: str = ""
-    pairs: tuple[tuple[str, str], ...] = ()
     revised: date | None = None
     line: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
-        problems = list(_question_problems(self))
+        problems = list(self.problems())
         if problems:
             raise InvalidModel(problems)
+
+    @property
+    def type(self) -> QuestionType:
+        """Return the question's kind as the YAML `type` names it."""
+        return self.TYPE
 
     @property
     def uid(self) -> str:
         """Return the permanent key 'bank/question' used by study history and Anki notes."""
         return f"{self.bank}/{self.id}"
 
-    @cached_property
-    def deletions(self) -> tuple[Cloze, ...]:
-        """Return the cloze deletions (empty for other types)."""
-        return parse_cloze(self.text) if self.type is QuestionType.CLOZE else ()
-
     @property
     def stem(self) -> str:
-        """Return what the question asks: the prompt, or the blanked cloze text."""
-        if self.type is QuestionType.CLOZE:
-            blanked = cloze_display(self.text, reveal=False)
-            return f"{self.prompt}\n{blanked}" if self.prompt else blanked
+        """Return what the question asks: the prompt (a cloze question adds its blanked text)."""
         return self.prompt
 
     def answer_text(self) -> str:
         """Return the correct answer as one line of plain text."""
-        t = self.type
-        if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-            return "; ".join(self.correct)
-        if t is QuestionType.TRUE_FALSE:
-            return "True" if self.truth else "False"
-        if t is QuestionType.SHORT_ANSWER:
-            return self.accepted[0]
-        if t is QuestionType.CLOZE:
-            return "; ".join(d.answer for d in self.deletions)
-        return "; ".join(f"{left} → {right}" for left, right in self.pairs)
+        raise NotImplementedError
+
+    def problems(self) -> Iterator[tuple[str, str]]:
+        """Yield (field, message) for each rule this question breaks."""
+        if not SLUG.match(self.id):
+            yield "id", f"id {self.id!r} must be a lowercase slug of letters, digits and hyphens"
+        if not self.explanation.strip():
+            yield "explanation", "needs an explanation"
+        if not (isinstance(self.difficulty, int) and 1 <= self.difficulty <= 3):
+            yield "difficulty", f"difficulty {self.difficulty!r} is out of range: use 1, 2 or 3"
+        for tag in self.tags:
+            if not tag or not TAG.match(tag):
+                yield "tags", f"tag {tag!r} must not contain spaces (use '-' or '::')"
+            elif tag.startswith("mblex::") and tag not in MBLEX_AREAS:
+                yield "tags", f"unknown MBLEx area tag {tag!r}{did_you_mean(tag, MBLEX_AREAS)}; see docs/bank-format.md"
+        if self.TYPE is not QuestionType.CLOZE and not self.prompt.strip():
+            yield "prompt", "needs a prompt"
+        yield from self.answer_problems()
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        """Yield the problems of the kind's own fields."""
+        yield from ()
 
 
-def typeable(answer: str) -> bool:
-    """Return whether a typed answer can match this one: graders ignore punctuation and spacing."""
-    return any(
-        unicodedata.category(ch)[0] not in "PZC" and unicodedata.category(ch) != "Mn"
-        for ch in unicodedata.normalize("NFKD", answer)
-    )
+@dataclass(frozen=True, kw_only=True)
+class _ChoiceQuestion(BaseQuestion):
+    """A question answered by picking among choices: multiple choice or multiple answer."""
 
+    choices: tuple[Choice, ...]
 
-def _question_problems(q: Question) -> Iterator[tuple[str, str]]:
-    if not SLUG.match(q.id):
-        yield "id", f"id {q.id!r} must be a lowercase slug of letters, digits and hyphens"
-    if not q.explanation.strip():
-        yield "explanation", "needs an explanation"
-    if not (isinstance(q.difficulty, int) and 1 <= q.difficulty <= 3):
-        yield "difficulty", f"difficulty {q.difficulty!r} is out of range: use 1, 2 or 3"
-    for tag in q.tags:
-        if not tag or not TAG.match(tag):
-            yield "tags", f"tag {tag!r} must not contain spaces (use '-' or '::')"
-        elif tag.startswith("mblex::") and tag not in MBLEX_AREAS:
-            yield "tags", f"unknown MBLEx area tag {tag!r}{did_you_mean(tag, MBLEX_AREAS)}; see docs/bank-format.md"
-    if not isinstance(q.type, QuestionType):
-        yield "type", f"unknown type {q.type!r}"
-        return
-    if q.type is not QuestionType.CLOZE and not q.prompt.strip():
-        yield "prompt", "needs a prompt"
-    yield from _answer_problems(q)
+    @cached_property
+    def correct(self) -> tuple[str, ...]:
+        """Return the texts of the correct choices, in bank order."""
+        return tuple(c.text for c in self.choices if c.correct)
 
+    @cached_property
+    def texts(self) -> tuple[str, ...]:
+        """Return the texts of all choices, in bank order."""
+        return tuple(c.text for c in self.choices)
 
-def _answer_problems(q: Question) -> Iterator[tuple[str, str]]:
-    t = q.type
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        if not MIN_CHOICES <= len(q.choices) <= MAX_CHOICES:
-            yield "choices", f"needs {MIN_CHOICES} to {MAX_CHOICES} choices, found {len(q.choices)}"
+    def answer_text(self) -> str:
+        return "; ".join(self.correct)
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        if not MIN_CHOICES <= len(self.choices) <= MAX_CHOICES:
+            yield "choices", f"needs {MIN_CHOICES} to {MAX_CHOICES} choices, found {len(self.choices)}"
         seen: set[str] = set()
-        for c in q.choices:
-            if not c.strip():
+        for c in self.choices:
+            if not c.text.strip():
                 yield "choices", "a choice is empty"
-            elif c in seen:
-                yield "choices", f"choice {c!r} is repeated"
-            seen.add(c)
-        if not q.correct:
+            elif c.text in seen:
+                yield "choices", f"choice {c.text!r} is repeated"
+            seen.add(c.text)
+        if not self.correct:
             yield "answer", "needs an answer"
-        for a in q.correct:
-            if a not in q.choices:
-                yield "answer", f"answer {a!r} is not one of the choices"
-        if t is QuestionType.MULTIPLE_CHOICE and len(q.correct) > 1:
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoice(_ChoiceQuestion):
+    """Pick the one best answer among 2 to 8 choices."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.MULTIPLE_CHOICE
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        yield from super().answer_problems()
+        if len(self.correct) > 1:
             yield "answer", "multiple_choice takes one answer (use multiple_answer for several)"
-        if len(set(q.correct)) != len(q.correct):
-            yield "answer", "an answer is listed twice"
-    elif t is QuestionType.TRUE_FALSE:
-        if q.truth is None:
-            yield "answer", "true_false needs answer: true or answer: false"
-    elif t is QuestionType.SHORT_ANSWER:
-        if not q.accepted or not all(a.strip() for a in q.accepted):
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleAnswer(_ChoiceQuestion):
+    """Pick every answer that applies among 2 to 8 choices."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.MULTIPLE_ANSWER
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrueFalse(BaseQuestion):
+    """Say whether a statement is true."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.TRUE_FALSE
+
+    answer: bool
+
+    def answer_text(self) -> str:
+        return "True" if self.answer else "False"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortAnswer(BaseQuestion):
+    """Type a word or phrase; `accepted` lists every answer taken as right, the first one shown."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.SHORT_ANSWER
+
+    accepted: tuple[str, ...]
+
+    def answer_text(self) -> str:
+        return self.accepted[0]
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        if not self.accepted or not all(a.strip() for a in self.accepted):
             yield "answer", "short_answer needs an answer (a string or a list of accepted answers)"
-        for a in q.accepted:
+        for a in self.accepted:
             if a.strip() and not typeable(a):
                 yield "answer", f"answer {a!r} has only punctuation, which answers are compared without"
-    elif t is QuestionType.CLOZE:
-        for problem in cloze_problems(q.text):
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cloze(BaseQuestion):
+    """Fill in the blanks of a text written with Anki's `{{c1::answer::hint}}` deletions."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.CLOZE
+
+    text: str
+
+    @cached_property
+    def segments(self) -> tuple[str | Blank, ...]:
+        """Return the text as plain pieces and blanks, in reading order."""
+        return cloze_segments(self.text)
+
+    @cached_property
+    def blanks(self) -> tuple[Blank, ...]:
+        """Return the blanks in reading order."""
+        return tuple(s for s in self.segments if isinstance(s, Blank))
+
+    @property
+    def stem(self) -> str:
+        blanked = "".join(s if isinstance(s, str) else _blank_text(s) for s in self.segments)
+        return f"{self.prompt}\n{blanked}" if self.prompt else blanked
+
+    def answer_text(self) -> str:
+        return "; ".join(b.answer for b in self.blanks)
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        for problem in cloze_problems(self.text):
             yield "text", problem
-    elif t is QuestionType.MATCHING:
-        if len(q.pairs) < 2:
-            yield "answer", f"matching needs at least 2 pairs, found {len(q.pairs)}"
-        rights = [r for _, r in q.pairs]
-        for r in sorted({r for r in rights if rights.count(r) > 1}):
+
+
+def _blank_text(blank: Blank) -> str:
+    return f"_____ ({blank.hint})" if blank.hint else "_____"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matching(BaseQuestion):
+    """Match each left-hand item to the right-hand item it goes with."""
+
+    TYPE: ClassVar[QuestionType] = QuestionType.MATCHING
+
+    pairs: tuple[Pair, ...]
+
+    @cached_property
+    def lefts(self) -> tuple[str, ...]:
+        """Return the left-hand items in bank order."""
+        return tuple(p.left for p in self.pairs)
+
+    @cached_property
+    def rights(self) -> tuple[str, ...]:
+        """Return the right-hand items in bank order (the partner of each left-hand item)."""
+        return tuple(p.right for p in self.pairs)
+
+    def answer_text(self) -> str:
+        return "; ".join(f"{p.left} → {p.right}" for p in self.pairs)
+
+    def answer_problems(self) -> Iterator[tuple[str, str]]:
+        if len(self.pairs) < 2:
+            yield "answer", f"matching needs at least 2 pairs, found {len(self.pairs)}"
+        for r in sorted({r for r in self.rights if self.rights.count(r) > 1}):
             yield "answer", f"right-hand item {r!r} is used more than once"
-        for left, right in q.pairs:
-            if not left.strip() or not right.strip():
-                yield "answer", "matching pairs must not be empty"
-    if t is not QuestionType.CLOZE and q.text:
-        yield "text", "'text' is only for cloze questions"
+        if any(not p.left.strip() or not p.right.strip() for p in self.pairs):
+            yield "answer", "matching pairs must not be empty"
+
+
+Question: TypeAlias = MultipleChoice | MultipleAnswer | TrueFalse | ShortAnswer | Cloze | Matching
+QUESTION_CLASSES: dict[QuestionType, type[Question]] = {
+    cls.TYPE: cls for cls in (MultipleChoice, MultipleAnswer, TrueFalse, ShortAnswer, Cloze, Matching)
+}
+
+
+# -- banks and the library ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -379,10 +529,8 @@ class Library:
 
     @property
     def topics(self) -> tuple[str, ...]:
-        """Return the topics present, built-in topics first in their usual order."""
-        present = {b.topic for b in self.banks}
-        ordered = [t for t in BUILTIN_TOPICS if t in present]
-        return tuple(ordered + sorted(present - set(ordered)))
+        """Return the topics present, in teaching order."""
+        return tuple(topic_order(b.topic for b in self.banks))
 
     def bank(self, bank_id: str) -> Bank:
         """Return the bank with this id."""
@@ -399,17 +547,3 @@ class Library:
                 if sid not in seen and sid in self.sources:
                     seen[sid] = self.sources[sid]
         return list(seen.values())
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """Return " (did you mean 'x'?)" for the closest option, or "" when none is close."""
-    import difflib
-
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def topic_title(topic: str) -> str:
-    """Return a display title for a topic slug: 'special_populations' → 'Special populations'."""
-    text = topic.replace("_", " ").replace("-", " ")
-    return text[:1].upper() + text[1:]

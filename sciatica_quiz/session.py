@@ -1,87 +1,28 @@
-"""Quiz sessions as library objects, driven through a two-method UI so any front end can run them.
+"""Quiz sessions as library objects that emit structured events; any front end can render them.
 
-A session decides what to ask, reads and grades the answers, records them and sums up; the UI
-only shows lines of text (each with a style name) and reads lines of input. The terminal adapter
-lives in the CLI; `ScriptedUI` answers from a list, for tests and for programs that drive a quiz.
-Everything a session shows depends only on the questions, the seed and the answers, so the same
-seed and the same answers give the same transcript.
+A session decides what to ask, reads and grades the answers, records them and sums up. It talks
+to a front end through two calls: `emit(event)` for everything that happens (a question shown, an
+answer graded with its verdict, the summary) and `ask(request)` for a line of input. The terminal
+renders events as text (sciatica_quiz.cli.render); `ScriptedUI` answers from a list and keeps the
+events, for tests and for programs that drive a quiz. Everything a session emits depends only on
+the questions, the seed and the answers, so the same seed and answers give the same events.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
-from typing import Literal, Protocol
+from typing import Protocol, TypeVar
 
 from sciatica_quiz.errors import InvalidAnswer, SelectionError
-from sciatica_quiz.grading import (
-    LETTERS,
-    Grade,
-    Layout,
-    Response,
-    correct_input,
-    grade,
-    normalise,
-    pairs_example,
-    parse_input,
-    read_text,
-)
-from sciatica_quiz.model import (
-    BUILTIN_TOPICS,
-    CLOZE,
-    Question,
-    QuestionType,
-    Source,
-    topic_title,
-)
+from sciatica_quiz.grading import Grade, Layout, Response, entries_needed, grade, parse_input, read_text
+from sciatica_quiz.model import Cloze, Question, Source, topic_order
 
-Style = Literal["plain", "title", "case", "question", "choice", "good", "bad", "hint", "muted", "score"]
-Line = tuple[str, Style]
 DEFAULT_COUNT = 10
-TYPE_NAMES = {QuestionType.TRUE_FALSE: "true or false"}
-COMMANDS_HELP = "Commands: ? help, s skip this question, q quit (a summary follows)."
-
-
-class UI(Protocol):
-    """What a session needs from a front end: show a line, read a line."""
-
-    def show(self, text: str = "", style: Style = "plain") -> None:
-        """Show one line (it may be long; the front end wraps it)."""
-
-    def ask(self, prompt: str) -> str | None:
-        """Show a prompt and return the line typed, or None when input has ended."""
-
-
-class ScriptedUI:
-    """A UI that answers from a list and keeps a transcript of everything shown and typed."""
-
-    def __init__(self, answers: Iterable[str]) -> None:
-        self._answers: Iterator[str] = iter(answers)
-        self.lines: list[Line] = []
-
-    def show(self, text: str = "", style: Style = "plain") -> None:
-        """Record a line."""
-        self.lines.append((text, style))
-
-    def ask(self, prompt: str) -> str | None:
-        """Return the next scripted answer (None when there are no more), recording both."""
-        answer = next(self._answers, None)
-        self.lines.append((prompt + ("" if answer is None else answer), "question"))
-        return answer
-
-    @property
-    def transcript(self) -> str:
-        """Return everything shown and typed, as plain text."""
-        return "\n".join(text for text, _ in self.lines)
-
-
-def show_all(ui: UI, lines: Iterable[Line]) -> None:
-    """Show several styled lines."""
-    for text, style in lines:
-        ui.show(text, style)
+T = TypeVar("T")
 
 
 class Mode(str, Enum):
@@ -143,209 +84,6 @@ class Turn:
         return Outcome.CORRECT if self.grade.correct else Outcome.WRONG
 
 
-# -- showing a question -------------------------------------------------------------------------
-
-
-def _numbered_cloze(text: str) -> str:
-    """Return cloze text with each blank numbered in reading order: '[1] _____ (hint)'."""
-    counter = iter(range(1, 1000))
-
-    def repl(m: re.Match[str]) -> str:
-        hint = (m.group(3) or "").strip()
-        return f"[{next(counter)}] _____" + (f" ({hint})" if hint else "")
-
-    return CLOZE.sub(repl, text)
-
-
-def type_name(q: Question) -> str:
-    """Return the question type as shown in headings: 'multiple choice', 'true or false'."""
-    return TYPE_NAMES.get(q.type, q.type.label)
-
-
-def question_lines(item: Item, heading: str) -> list[Line]:
-    """Return the lines that show a question: heading, case, stem, then choices or items."""
-    q, layout = item.question, item.layout
-    lines: list[Line] = [("", "plain"), (heading, "title")]
-    if q.case:
-        lines.append((f"Case: {q.case}", "case"))
-    if q.type is QuestionType.CLOZE:
-        lines.append((q.prompt or "Fill in the blanks.", "question" if q.prompt else "muted"))
-        lines.append((_numbered_cloze(q.text), "question"))
-    else:
-        lines.append((q.prompt, "question"))
-    if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        lines += [(f"  {LETTERS[i]}) {c}", "choice") for i, c in enumerate(layout.choices)]
-    elif q.type is QuestionType.MATCHING:
-        lines += [(f"  {i}. {left}", "choice") for i, left in enumerate(layout.lefts, 1)]
-        lines.append(("  with", "muted"))
-        lines += [(f"  {LETTERS[i]}) {right}", "choice") for i, right in enumerate(layout.rights)]
-    return lines
-
-
-def input_prompts(item: Item) -> list[str]:
-    """Return the prompt for each line of input the question takes."""
-    q, layout = item.question, item.layout
-    t = q.type
-    if t is QuestionType.MULTIPLE_CHOICE:
-        return [f"Answer (a-{LETTERS[len(layout.choices) - 1]}): "]
-    if t is QuestionType.MULTIPLE_ANSWER:
-        return ["Answer (all letters that apply, e.g. a c): "]
-    if t is QuestionType.TRUE_FALSE:
-        return ["True or false (t/f): "]
-    if t is QuestionType.SHORT_ANSWER:
-        return ["Answer: "]
-    if t is QuestionType.CLOZE:
-        return [f"Blank {i}{f' ({d.hint})' if d.hint else ''}: " for i, d in enumerate(q.deletions, 1)]
-    return [f"Pairs (e.g. {pairs_example(layout)}): "]
-
-
-HOW_TO_ANSWER: dict[QuestionType, str] = {
-    QuestionType.MULTIPLE_CHOICE: "Type the letter of the one best answer, e.g. b.",
-    QuestionType.MULTIPLE_ANSWER: "Type the letters of every answer that applies, e.g. a c or ac.",
-    QuestionType.TRUE_FALSE: "Type t (or true) or f (or false).",
-    QuestionType.SHORT_ANSWER: (
-        "Type a word or short phrase. Case, spacing, dashes and punctuation do not matter, "
-        "and a small typo in a longer answer is forgiven."
-    ),
-    QuestionType.CLOZE: "Type the missing words for each numbered blank, one blank at a time.",
-    QuestionType.MATCHING: (
-        "Give each numbered item the letter it goes with, e.g. 1b 2a 3c (or just the letters in order: bac)."
-    ),
-}
-
-
-def help_lines(q: Question) -> list[Line]:
-    """Return the help shown for `?`."""
-    return [(HOW_TO_ANSWER[q.type], "hint"), (COMMANDS_HELP, "hint")]
-
-
-def ask(ui: UI, item: Item, heading: str) -> Turn:
-    """Show a question and read an answer, re-asking with a hint until the input can be graded."""
-    q = item.question
-    show_all(ui, question_lines(item, heading))
-    prompts = input_prompts(item)
-    entries: list[str] = []
-    response: Response | None = None
-    while len(entries) < len(prompts):
-        raw = ui.ask(prompts[len(entries)])
-        if raw is None:
-            return Turn(Action.END)
-        command = raw.strip().lower()
-        if command == "?":
-            show_all(ui, help_lines(q))
-            continue
-        if command in ("s", "q"):
-            return Turn(Action.SKIP if command == "s" else Action.QUIT)
-        try:
-            if q.type is QuestionType.CLOZE:
-                read_text(raw)
-            else:
-                response = parse_input(q, item.layout, [raw])
-        except InvalidAnswer as exc:
-            ui.show(exc.hint, "hint")
-            continue
-        entries.append(raw)
-    if response is None:
-        response = parse_input(q, item.layout, entries)
-    return Turn(Action.ANSWER, grade(q, response), response)
-
-
-# -- feedback -----------------------------------------------------------------------------------
-
-
-def answer_lines(item: Item, turn: Turn) -> list[Line]:
-    """Return the correct answer, marking which parts of the student's answer were right."""
-    q, layout = item.question, item.layout
-    t = q.type
-    given = turn.response
-    if t in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-        keys = [f"{LETTERS[i]}) {c}" for i, c in enumerate(layout.choices) if c in q.correct]
-        if t is QuestionType.MULTIPLE_CHOICE:
-            return [(f"Answer: {keys[0]}", "plain")]
-        # Several answers: mark what was missed and what was picked wrongly, to show partial knowledge.
-        picked = given.choices if given else frozenset()
-        lines: list[Line] = [("Answer:", "plain")]
-        for i, c in enumerate(layout.choices):
-            if c in q.correct:
-                missed = given is not None and c not in picked
-                lines.append(
-                    (
-                        f"  {LETTERS[i]}) {c}{'   (you missed this)' if missed else ''}",
-                        "bad" if missed else "plain",
-                    )
-                )
-            elif c in picked:
-                lines.append((f"  {LETTERS[i]}) {c}   (not part of the answer)", "bad"))
-        return lines
-    if t is QuestionType.TRUE_FALSE:
-        return [(f"Answer: {q.answer_text()}", "plain")]
-    if t is QuestionType.SHORT_ANSWER:
-        # Variants that differ only in case, dashes or an article are not worth listing.
-        seen = {normalise(q.accepted[0])}
-        others: list[str] = []
-        for a in q.accepted[1:]:
-            if normalise(a) not in seen:
-                seen.add(normalise(a))
-                others.append(a)
-        others = others[:3]
-        also = f" (also accepted: {'; '.join(others)})" if others else ""
-        return [(f"Answer: {q.accepted[0]}{also}", "plain")]
-    parts = turn.grade.parts if turn.grade else ()
-    if t is QuestionType.CLOZE:
-        lines = [("Answers:", "plain")]
-        for i, d in enumerate(q.deletions):
-            mark = ""
-            if given and i < len(parts) and not parts[i]:
-                mark = f"   (you wrote: {given.blanks[i].strip()})"
-            lines.append((f"  {i + 1}. {d.answer}{mark}", "plain" if not mark else "bad"))
-        return lines
-    key = dict(q.pairs)
-    chosen = dict(given.pairs) if given else {}
-    lines = [(f"Answer: {correct_input(q, layout)[0]}", "plain")]
-    for i, left in enumerate(layout.lefts, 1):
-        right = key[left]
-        mark = ""
-        if left in chosen and chosen[left] != right:
-            mark = f"   (you matched {LETTERS[layout.rights.index(chosen[left])]})"
-        letter = LETTERS[layout.rights.index(right)]
-        lines.append((f"  {i}. {left} → {letter}) {right}{mark}", "bad" if mark else "plain"))
-    return lines
-
-
-def _what_was_given(item: Item, given: Response | None) -> str:
-    """Return ' (you chose b)' or ' (you wrote: ...)' for one-part answers; other types mark parts."""
-    q = item.question
-    if given is None:
-        return ""
-    if q.type is QuestionType.MULTIPLE_CHOICE:
-        return "".join(
-            f" (you chose {LETTERS[i]})" for i, c in enumerate(item.layout.choices) if c in given.choices
-        )
-    if q.type is QuestionType.SHORT_ANSWER:
-        return f" (you wrote: {given.text})"
-    return ""
-
-
-def feedback_lines(item: Item, turn: Turn, sources: Mapping[str, Source]) -> list[Line]:
-    """Return the verdict, the correct answer, the explanation and the sources."""
-    q = item.question
-    if turn.grade is None:
-        lines: list[Line] = [("Skipped.", "muted")]
-    elif turn.grade.correct:
-        spelled = "; ".join(turn.grade.typos)
-        lines = [(f"Correct (mind the spelling: {spelled})." if spelled else "Correct.", "good")]
-    else:
-        lines = [(f"Not quite{_what_was_given(item, turn.response)}.", "bad")]
-    lines += answer_lines(item, turn)
-    lines.append((f"Why: {q.explanation}", "plain"))
-    for sid in q.sources:
-        lines.append((f"Source: {sources[sid].citation() if sid in sources else sid}", "muted"))
-    return lines
-
-
-# -- results and summary ------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Result:
     """One question asked and what became of it."""
@@ -364,14 +102,13 @@ class Result:
         return self.turn.outcome
 
 
-def percent(x: int, n: int) -> int:
-    """Return x/n as a whole percentage, halves rounded up (0 when n is 0)."""
-    return (200 * x + n) // (2 * n) if n else 0
+@dataclass(frozen=True)
+class TopicScore:
+    """How one topic went in a session."""
 
-
-def _short(text: str, width: int = 70) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+    topic: str
+    correct: int
+    asked: int
 
 
 @dataclass(frozen=True)
@@ -387,15 +124,19 @@ class Summary:
         """Return (correct, asked); skipped questions count as asked and not correct."""
         return sum(r.outcome is Outcome.CORRECT for r in self.results), len(self.results)
 
-    def by_topic(self) -> list[tuple[str, int, int]]:
-        """Return (topic, correct, asked) per topic, built-in topics first."""
+    @property
+    def stopped_early(self) -> bool:
+        """Return whether the student stopped before every planned question was asked."""
+        return self.ended in (Action.QUIT, Action.END) and len(self.results) < self.planned
+
+    def by_topic(self) -> list[TopicScore]:
+        """Return the score per topic, in teaching order."""
         tally: dict[str, list[int]] = {}
         for r in self.results:
             t = tally.setdefault(r.question.topic, [0, 0])
             t[0] += r.outcome is Outcome.CORRECT
             t[1] += 1
-        order = [t for t in BUILTIN_TOPICS if t in tally] + sorted(set(tally) - set(BUILTIN_TOPICS))
-        return [(t, tally[t][0], tally[t][1]) for t in order]
+        return [TopicScore(t, *tally[t]) for t in topic_order(tally)]
 
     def missed(self) -> list[Result]:
         """Return the results not answered correctly, one per question, in the order asked."""
@@ -406,33 +147,142 @@ class Summary:
                 seen.setdefault(r.question.uid, r)
         return list(seen.values())
 
-    def lines(self) -> list[Line]:
-        """Return the summary: stop note, score line, per-topic breakdown, missed questions."""
-        x, n = self.score
-        lines: list[Line] = [("", "plain")]
-        if self.ended in (Action.QUIT, Action.END) and n < self.planned:
-            lines.append((f"Stopped after {n} of {self.planned} questions.", "muted"))
-        if not n:
-            return [*lines, ("No questions answered.", "muted")]
-        lines.append((f"Score: {x}/{n} ({percent(x, n)}%)", "score"))
-        topics = self.by_topic()
-        if topics:
-            width = max(len(topic_title(t)) for t, _, _ in topics)
-            lines.append(("By topic:", "plain"))
-            for t, tx, tn in topics:
-                lines.append((f"  {topic_title(t):<{width}}  {tx}/{tn}  {percent(tx, tn):>3}%", "plain"))
-        missed = self.missed()
-        if missed:
-            width = max(len(r.question.uid) for r in missed)
-            lines.append(("Missed:", "plain"))
-            for r in missed:
-                note = " (skipped)" if r.outcome is Outcome.SKIPPED else ""
-                stem = _short(r.question.stem, max(40, 94 - width - len(note)))  # fits 100 columns
-                lines.append((f"  {r.question.uid:<{width}}  {stem}{note}", "bad"))
-        return lines
+
+# -- events and requests ---------------------------------------------------------------------------
 
 
-# -- the quiz -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QuizStarted:
+    """A quiz begins."""
+
+    count: int
+    mode: Mode
+    seed: int
+
+
+@dataclass(frozen=True)
+class QuestionShown:
+    """A question is put to the student: `number` in the session, of `total` (quiz) or with the
+    state of its spaced-repetition card (study: new, learning or review)."""
+
+    item: Item
+    number: int
+    total: int | None = None
+    card: str | None = None
+
+
+@dataclass(frozen=True)
+class HelpShown:
+    """The student asked how to answer this question."""
+
+    item: Item
+
+
+@dataclass(frozen=True)
+class InputRejected:
+    """What was typed cannot be an answer (it is not counted); `hint` says what to type."""
+
+    hint: str
+
+
+@dataclass(frozen=True)
+class AnswerGraded:
+    """An answer (or a skip, `turn.grade` None) was recorded; `feedback` says whether to show the
+    verdict, the answer, the explanation and the sources now (practice and study) or not (exam)."""
+
+    item: Item
+    turn: Turn
+    feedback: bool
+
+
+@dataclass(frozen=True)
+class ExamReviewed:
+    """The end of an exam: each missed question with its answer and explanation."""
+
+    missed: tuple[Result, ...]
+
+
+@dataclass(frozen=True)
+class SessionSummarised:
+    """A session ended: its summary."""
+
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """Ask for one line of an answer: `entry` counts the lines a question takes (cloze blanks)."""
+
+    item: Item
+    entry: int
+
+
+class UI(Protocol):
+    """What a session needs from a front end."""
+
+    def emit(self, event: object) -> None:
+        """Take one event (render it, record it, or ignore it)."""
+
+    def ask(self, request: object) -> str | None:
+        """Return the line typed for a request, or None when input has ended."""
+
+
+class ScriptedUI:
+    """A UI that answers from a list and keeps every event and request, for tests and programs."""
+
+    def __init__(self, answers: Iterable[str]) -> None:
+        self._answers: Iterator[str] = iter(answers)
+        self.events: list[object] = []
+
+    def emit(self, event: object) -> None:
+        """Record an event."""
+        self.events.append(event)
+
+    def ask(self, request: object) -> str | None:
+        """Return the next scripted answer (None when there are no more), recording the request."""
+        self.events.append(request)
+        return next(self._answers, None)
+
+    def of(self, kind: type[T]) -> list[T]:
+        """Return the recorded events of one kind."""
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+# -- asking one question ---------------------------------------------------------------------------
+
+
+def ask(ui: UI, item: Item, shown: QuestionShown) -> Turn:
+    """Show a question and read an answer, re-asking with a hint until the input can be graded."""
+    q = item.question
+    ui.emit(shown)
+    needed = entries_needed(q)
+    entries: list[str] = []
+    response: Response | None = None
+    while len(entries) < needed:
+        raw = ui.ask(AnswerRequest(item, len(entries)))
+        if raw is None:
+            return Turn(Action.END)
+        command = raw.strip().lower()
+        if command == "?":
+            ui.emit(HelpShown(item))
+            continue
+        if command in ("s", "q"):
+            return Turn(Action.SKIP if command == "s" else Action.QUIT)
+        try:
+            if isinstance(q, Cloze):
+                read_text(raw)
+            else:
+                response = parse_input(q, item.layout, [raw])
+        except InvalidAnswer as exc:
+            ui.emit(InputRejected(exc.hint))
+            continue
+        entries.append(raw)
+    if response is None:
+        response = parse_input(q, item.layout, entries)
+    return Turn(Action.ANSWER, grade(q, response), response)
+
+
+# -- the quiz ---------------------------------------------------------------------------------------
 
 
 class History(Protocol):
@@ -445,14 +295,15 @@ class History(Protocol):
         mode: str | None = None,
         seed: int | None = None,
         planned: int = 0,
+        at: datetime | None = None,
         carried: Sequence[str] = (),
     ) -> int:
         """Record the start of a session and return its id; `carried` are earlier misses it retries."""
 
-    def record_answer(self, session_id: int, question: Question, outcome: str) -> None:
+    def record_answer(self, session_id: int, question: Question, outcome: str, at: datetime | None = None) -> None:
         """Record one quiz answer, committed at once."""
 
-    def finish_session(self, session_id: int) -> None:
+    def finish_session(self, session_id: int, at: datetime | None = None) -> None:
         """Record that a session ended normally."""
 
 
@@ -498,11 +349,7 @@ class QuizSession:
     def run(self, ui: UI, history: History | None = None) -> Summary:
         """Ask every question through `ui`, recording each answer in `history`, and sum up."""
         n = len(self.items)
-        ui.show(
-            f"Quiz: {n} question{'s' if n != 1 else ''}, {self.mode} mode, seed {self.seed}. "
-            "Type ? for help, s to skip, q to quit.",
-            "muted",
-        )
+        ui.emit(QuizStarted(n, self.mode, self.seed))
         sid = (
             history.start_session("quiz", mode=str(self.mode), seed=self.seed, planned=n, carried=self.carried)
             if history
@@ -511,39 +358,21 @@ class QuizSession:
         results: list[Result] = []
         ended = Action.ANSWER
         for i, item in enumerate(self.items, 1):
-            q = item.question
-            turn = ask(ui, item, f"Question {i} of {n} · {topic_title(q.topic)} · {type_name(q)} · {q.uid}")
+            turn = ask(ui, item, QuestionShown(item, i, total=n))
             if turn.action in (Action.QUIT, Action.END):
                 ended = turn.action
                 break
             results.append(Result(item, turn))
             if history:
-                history.record_answer(sid, q, str(turn.outcome))
-            if self.mode is Mode.PRACTICE:
-                show_all(ui, feedback_lines(item, turn, self.sources))
-            elif turn.grade is None:
-                ui.show("Skipped.", "muted")
+                history.record_answer(sid, item.question, str(turn.outcome))
+            ui.emit(AnswerGraded(item, turn, feedback=self.mode is Mode.PRACTICE))
         summary = Summary(tuple(results), n, ended)
         if history:
             history.finish_session(sid)
-        if self.mode is Mode.EXAM:
-            show_all(ui, exam_review_lines(summary, self.sources))
-        show_all(ui, summary.lines())
+        if self.mode is Mode.EXAM and summary.missed():
+            ui.emit(ExamReviewed(tuple(summary.missed())))
+        ui.emit(SessionSummarised(summary))
         return summary
-
-
-def exam_review_lines(summary: Summary, sources: Mapping[str, Source]) -> list[Line]:
-    """Return the end-of-exam review: each missed question with its answer and explanation."""
-    missed = summary.missed()
-    if not missed:
-        return []
-    lines: list[Line] = [("", "plain"), ("Review of the questions you missed", "title")]
-    for r in missed:
-        q = r.question
-        # The question as it was asked: its case, numbered blanks and lettered choices.
-        lines += question_lines(r.item, f"{q.uid} · {topic_title(q.topic)}")
-        lines += feedback_lines(r.item, r.turn, sources)
-    return lines
 
 
 def retry_pool(missed: Sequence[str] | None, pool: Sequence[Question]) -> tuple[Question, ...]:

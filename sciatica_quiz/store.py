@@ -4,7 +4,7 @@ Questions are keyed by bank id and question id, so editing a question's text kee
 and a question removed from the banks keeps its rows (it is simply never shown again).
 
 Robustness, in the order things can go wrong:
-- the file lives in the user data folder (platformdirs), or SCIATICA_QUIZ_HOME, or --data-dir;
+- the file lives in the user data folder (platformdirs), or SCIATICA_QUIZ_HOME, or a folder given;
   a folder that cannot be created or written is a clear StoreError, before anything is asked;
 - the journal is WAL and every answer is one `BEGIN IMMEDIATE ... COMMIT` transaction with
   synchronous=FULL, so killing the process loses at most the answer being typed, and two
@@ -30,13 +30,14 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sciatica_quiz import APP_NAME
 from sciatica_quiz.errors import StoreError
 from sciatica_quiz.model import Question
 
 if TYPE_CHECKING:
     import fsrs
 
-APP_NAME = "sciatica-quiz"
+
 ENV_HOME = "SCIATICA_QUIZ_HOME"
 STORE_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -286,7 +287,8 @@ class Store:
         if version > latest:
             raise StoreError(
                 f"{self.path} was written by a newer sciatica-quiz (schema {version}, this one knows "
-                f"{latest}).\nUpgrade sciatica-quiz, or use another folder with --data-dir."
+                f"{latest}).\nUpgrade sciatica-quiz, or use another folder for the progress store.",
+                option="data_dir",
             )
         if version < latest:
             self._migrate(version)
@@ -301,7 +303,8 @@ class Store:
         if tables:
             raise StoreError(
                 f"{self.path} is an SQLite file but not a sciatica-quiz progress store.\n"
-                f"Move it out of the way, or choose another folder with --data-dir."
+                "Move it out of the way, or choose another folder for the progress store.",
+                option="data_dir",
             )
         return 0
 
@@ -576,19 +579,19 @@ class Store:
 
 
 def _prepare_folder(folder: Path, path: Path) -> None:
-    how = f"choose a writable folder with --data-dir or {ENV_HOME}"
+    how = "choose a writable folder for the progress store"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise StoreError(f"data folder {folder} is a file, not a folder; {how}") from None
+        raise StoreError(f"data folder {folder} is a file, not a folder; {how}", option="data_dir") from None
     except OSError as exc:
-        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}; {how}") from None
+        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}; {how}", option="data_dir") from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"the data folder {folder} is read-only; {how}")
+        raise StoreError(f"the data folder {folder} is read-only; {how}", option="data_dir")
     if path.exists() and not path.is_file():
-        raise StoreError(f"{path} is not a file; move it away or {how}")
+        raise StoreError(f"{path} is not a file; move it away or {how}", option="data_dir")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise StoreError(f"{path} is read-only or unreadable; fix its permissions or {how}")
+        raise StoreError(f"{path} is read-only or unreadable; fix its permissions or {how}", option="data_dir")
 
 
 def _damaged(path: Path, why: str) -> StoreError:
@@ -605,8 +608,7 @@ def _error(path: Path, exc: sqlite3.Error) -> StoreError:
     low = msg.lower()
     if "readonly" in low or "read-only" in low or "unable to open" in low:
         return StoreError(
-            f"cannot write the progress store {path} ({msg}); "
-            f"choose a writable folder with --data-dir or {ENV_HOME}"
+            f"cannot write the progress store {path} ({msg}); choose a writable folder for it", option="data_dir"
         )
     if "locked" in low or "busy" in low:
         return StoreError(

@@ -11,25 +11,23 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sciatica_quiz.model import BUILTIN_TOPICS, Question, Source, topic_title
+from sciatica_quiz.model import Question, Source, topic_order
 from sciatica_quiz.session import (
     UI,
     Action,
+    AnswerGraded,
     Item,
-    Line,
+    QuestionShown,
     Result,
+    SessionSummarised,
     Summary,
     Turn,
     ask,
-    feedback_lines,
     new_seed,
-    percent,
-    show_all,
-    type_name,
 )
 from sciatica_quiz.store import CardState, Rating, Store, utcnow
 
@@ -44,10 +42,6 @@ RATING_KEYS: dict[str, Rating] = {
     "e": Rating.EASY,
     "easy": Rating.EASY,
 }
-RATING_HELP = (
-    "You answered correctly; say how it felt. h = Hard (got there with effort), g = Good, "
-    "e = Easy (knew it at once). Enter alone means Good. The time shown is when it comes back."
-)
 
 
 def start_of_day(when: datetime) -> datetime:
@@ -86,6 +80,84 @@ def interleave(questions: Sequence[Question]) -> list[Question]:
             if not banks[bank]:
                 del banks[bank]
     return out
+
+
+# -- events (see sciatica_quiz.session) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudyStarted:
+    """A study session begins: questions due now, coming back within minutes, new today, never studied."""
+
+    due: int
+    soon: int
+    new_today: int
+    unseen: int
+
+
+@dataclass(frozen=True)
+class ComingUp:
+    """What comes back later: how many later today and tomorrow, and when the next one is due."""
+
+    at: datetime
+    later_today: int
+    tomorrow: int
+    next_due: datetime
+
+
+@dataclass(frozen=True)
+class NothingToStudy:
+    """Nothing is due and today's new questions are done (or none are left)."""
+
+    new_per_day: int
+    unseen: int
+    coming_up: ComingUp | None
+
+
+@dataclass(frozen=True)
+class StaysDue:
+    """A question was skipped in study: nothing is recorded and it stays due."""
+
+    item: Item
+
+
+@dataclass(frozen=True)
+class RatingOffered:
+    """After a correct answer: when the question would come back for each rating, from `at`."""
+
+    at: datetime
+    due: Mapping[Rating, datetime]
+
+
+@dataclass(frozen=True)
+class RatingRequest:
+    """Ask how well the question was known."""
+
+
+@dataclass(frozen=True)
+class RatingExplained:
+    """The student asked what the ratings mean."""
+
+
+@dataclass(frozen=True)
+class RatingRejected:
+    """What was typed is not a rating."""
+
+
+@dataclass(frozen=True)
+class Rated:
+    """The answer was saved with this rating; the question is due again at `due`."""
+
+    rating: Rating
+    at: datetime
+    due: datetime
+
+
+@dataclass(frozen=True)
+class LimitReached:
+    """The session stopped at its limit of answers while more was left."""
+
+    limit: int
 
 
 @dataclass
@@ -166,14 +238,9 @@ class StudySession:
         due, soon, new_today, unseen = self._plan(start)
         planned = due + soon + new_today
         if not planned:
-            show_all(ui, self._nothing_due_lines(start, unseen))
+            ui.emit(NothingToStudy(self.new_per_day, unseen, self._coming_up(start)))
             return Summary((), 0)
-        coming = f", {soon} coming back within minutes" if soon else ""
-        ui.show(
-            f"Study: {due} due for review{coming}, {new_today} new today ({unseen} not yet studied). "
-            "Every answer is saved at once. Type ? for help, s to skip, q to stop.",
-            "muted",
-        )
+        ui.emit(StudyStarted(due, soon, new_today, unseen))
         sid = self.store.start_session("study", seed=self.seed, planned=planned, at=start)
         results: list[Result] = []
         ended = Action.ANSWER
@@ -181,40 +248,41 @@ class StudySession:
         while True:
             if self.limit is not None and len(results) >= self.limit:
                 if self._anything_left(self.clock()):
-                    ui.show(f"Stopped at the limit of {self.limit} answers; study again to go on.", "muted")
+                    ui.emit(LimitReached(self.limit))
                 break
             picked = self._next(self.clock())
             if picked is None:
                 break
             q, card = picked
-            kind = "new" if card is None else "review" if card.state == "review" else "learning"
+            state = "new" if card is None else "review" if card.state == "review" else "learning"
             item = Item.of(q, self._rng)
-            where = f"{topic_title(q.topic)} · {type_name(q)} · {q.uid}"
             shown += 1
-            turn = ask(ui, item, f"Question {shown} · {kind} · {where}")
+            turn = ask(ui, item, QuestionShown(item, shown, card=state))
             if turn.action in (Action.QUIT, Action.END):
                 ended = turn.action
                 break
             if turn.grade is None:
-                ui.show("Skipped; it stays due.", "muted")
+                ui.emit(StaysDue(item))
                 self._pending.pop(q.uid, None)
                 self._skipped.add(q.uid)
                 continue
-            show_all(ui, feedback_lines(item, turn, self.sources))
+            ui.emit(AnswerGraded(item, turn, feedback=True))
             rating, stop = self._rate(ui, q, turn)
             now = self.clock()
-            state = self.store.review(q, rating, correct=bool(turn.grade.correct), session_id=sid, at=now)
-            self._pending[q.uid] = state.due
+            saved = self.store.review(q, rating, correct=bool(turn.grade.correct), session_id=sid, at=now)
+            self._pending[q.uid] = saved.due
             self._last = q.uid
             results.append(Result(item, turn))
-            ui.show(f"{rating.label}: next review {describe_when(now, state.due)}.", "muted")
+            ui.emit(Rated(rating, now, saved.due))
             if stop is not None:
                 ended = stop
                 break
         self.store.finish_session(sid)
         summary = Summary(tuple(results), planned, ended)
-        show_all(ui, summary.lines())
-        show_all(ui, self._coming_up_lines(self.clock()))
+        ui.emit(SessionSummarised(summary))
+        coming = self._coming_up(self.clock())
+        if coming is not None:
+            ui.emit(coming)
         return summary
 
     def _rate(self, ui: UI, q: Question, turn: Turn) -> tuple[Rating, Action | None]:
@@ -222,15 +290,9 @@ class StudySession:
         if not (turn.grade and turn.grade.correct):
             return Rating.AGAIN, None
         now = self.clock()
-        preview = self.store.preview(q.uid, now)
-        options = "   ".join(
-            f"{r.label[0].lower()}) {r.label}: {describe_when(now, preview[r])}"
-            for r in (Rating.HARD, Rating.GOOD, Rating.EASY)
-        )
-        ui.show("")
-        ui.show(f"How well did you know it?   {options}", "plain")
+        ui.emit(RatingOffered(now, self.store.preview(q.uid, now)))
         while True:
-            raw = ui.ask("Rating (h/g/e, Enter = good): ")
+            raw = ui.ask(RatingRequest())
             if raw is None:
                 return Rating.GOOD, Action.END
             word = raw.strip().lower()
@@ -238,29 +300,17 @@ class StudySession:
                 return Rating.GOOD, Action.QUIT
             if word in RATING_KEYS:
                 return RATING_KEYS[word], None
-            ui.show(RATING_HELP if word == "?" else "Type h, g or e (or just press Enter for Good).", "hint")
+            ui.emit(RatingExplained() if word == "?" else RatingRejected())
 
-    def _coming_up_lines(self, now: datetime) -> list[Line]:
+    def _coming_up(self, now: datetime) -> ComingUp | None:
         cards = self.store.cards(self._by_uid)
         tomorrow = start_of_day(now) + timedelta(days=1)
+        upcoming = [c.due for c in cards.values() if c.due > now]
+        if not upcoming:
+            return None
         later_today = sum(1 for c in cards.values() if now < c.due < tomorrow)
         next_day = sum(1 for c in cards.values() if tomorrow <= c.due < tomorrow + timedelta(days=1))
-        upcoming = [c.due for c in cards.values() if c.due > now]
-        lines: list[Line] = []
-        if upcoming:
-            lines.append(
-                (
-                    f"Coming up: {later_today} more today, {next_day} tomorrow; "
-                    f"the next one {describe_when(now, min(upcoming))}.",
-                    "muted",
-                )
-            )
-        return lines
-
-    def _nothing_due_lines(self, now: datetime, unseen: int) -> list[Line]:
-        why = "no new questions left" if not unseen else f"today's {self.new_per_day} new questions are done"
-        lines: list[Line] = [(f"Nothing to study right now: no reviews due and {why}.", "plain")]
-        return lines + self._coming_up_lines(now)
+        return ComingUp(now, later_today, next_day, min(upcoming))
 
     def more_new_allowance(self) -> int | None:
         """Return a daily allowance of new questions that would give more to study today, if any."""
@@ -269,100 +319,140 @@ class StudySession:
         return self.new_per_day + min(self._unseen, DEFAULT_NEW_PER_DAY)
 
 
-# -- progress -----------------------------------------------------------------------------------
+# -- progress ---------------------------------------------------------------------------------------
 
 
-def _empty_topic() -> dict[str, Any]:
-    return {
-        "questions": 0, "studied": 0, "new": 0, "due_now": 0, "due": 0, "due_tomorrow": 0,
-        "answers": 0, "correct": 0,
-    }  # fmt: skip
+@dataclass
+class TopicProgress:
+    """Progress on one topic: questions in spaced repetition, due, new, and answers recorded."""
+
+    questions: int = 0
+    studied: int = 0
+    new: int = 0
+    due_now: int = 0
+    due: int = 0
+    due_tomorrow: int = 0
+    answers: int = 0
+    correct: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        """Return the share of answers that were right, to three places (None before any answer)."""
+        return round(self.correct / self.answers, 3) if self.answers else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the figures as JSON-ready data."""
+        return {**asdict(self), "accuracy": self.accuracy}
 
 
-def progress_report(
-    store: Store, questions: Sequence[Question], now: datetime | None = None
-) -> dict[str, Any]:
-    """Return progress as plain data: answers, accuracy by topic, due counts, new, last session."""
+@dataclass(frozen=True)
+class LastSession:
+    """The latest quiz or study session."""
+
+    kind: str
+    mode: str | None
+    started: datetime
+    finished: datetime | None
+    answered: int
+    correct: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the session as JSON-ready data, times in ISO 8601."""
+        return {
+            "kind": self.kind,
+            "mode": self.mode,
+            "started": self.started.isoformat(timespec="seconds"),
+            "finished": self.finished.isoformat(timespec="seconds") if self.finished else None,
+            "answered": self.answered,
+            "correct": self.correct,
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A student's progress over some questions: answers, accuracy by topic, what is due, what is new."""
+
+    store: str
+    quiz_answers: int
+    study_reviews: int
+    correct: int
+    questions: int
+    new_today: int
+    by_topic: dict[str, TopicProgress]
+    last_session: LastSession | None
+
+    @property
+    def answers(self) -> int:
+        """Return the answers recorded, in quizzes and study."""
+        return self.quiz_answers + self.study_reviews
+
+    @property
+    def accuracy(self) -> float | None:
+        """Return the share of answers that were right (None before any answer)."""
+        return round(self.correct / self.answers, 3) if self.answers else None
+
+    def total(self, figure: str) -> int:
+        """Return one per-topic figure summed over the topics, e.g. total('due')."""
+        return sum(int(getattr(t, figure)) for t in self.by_topic.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (the keys are documented in the README)."""
+        return {
+            "store": self.store,
+            "answers": self.answers,
+            "quiz_answers": self.quiz_answers,
+            "study_reviews": self.study_reviews,
+            "correct": self.correct,
+            "accuracy": self.accuracy,
+            "questions": self.questions,
+            "studied": self.total("studied"),
+            "due_now": self.total("due_now"),
+            "due": self.total("due"),
+            "due_tomorrow": self.total("due_tomorrow"),
+            "new": self.total("new"),
+            "new_today": self.new_today,
+            "by_topic": {name: t.to_json() for name, t in self.by_topic.items()},
+            "last_session": self.last_session.to_json() if self.last_session else None,
+        }
+
+
+def progress_report(store: Store, questions: Sequence[Question], now: datetime | None = None) -> Progress:
+    """Return progress over these questions, with every answer ever recorded counted by topic."""
     now = now or utcnow()
     cards = store.cards()
     tomorrow = start_of_day(now) + timedelta(days=1)
     day_after = tomorrow + timedelta(days=1)
-    topics: dict[str, dict[str, Any]] = {}
+    topics: dict[str, TopicProgress] = {}
     for q in questions:
-        t = topics.setdefault(q.topic, _empty_topic())
-        t["questions"] += 1
+        t = topics.setdefault(q.topic, TopicProgress())
+        t.questions += 1
         card = cards.get(q.uid)
         if card is None:
-            t["new"] += 1
+            t.new += 1
             continue
-        t["studied"] += 1
-        t["due_now"] += card.due <= now
-        t["due"] += card.due < tomorrow
-        t["due_tomorrow"] += tomorrow <= card.due < day_after
+        t.studied += 1
+        t.due_now += card.due <= now
+        t.due += card.due < tomorrow
+        t.due_tomorrow += tomorrow <= card.due < day_after
     # Answers count in full, including those to questions since removed from the banks.
-    quiz = study = quiz_ok = study_ok = 0
+    quiz = study = correct = 0
     for topic, n in store.answer_totals().items():
-        t = topics.setdefault(topic, _empty_topic())
-        t["answers"] = n["quiz"] + n["study"]
-        t["correct"] = n["quiz_correct"] + n["study_correct"]
-        quiz, study = quiz + n["quiz"], study + n["study"]
-        quiz_ok, study_ok = quiz_ok + n["quiz_correct"], study_ok + n["study_correct"]
-    for t in topics.values():
-        t["accuracy"] = round(t["correct"] / t["answers"], 3) if t["answers"] else None
-    order = [t for t in BUILTIN_TOPICS if t in topics] + sorted(set(topics) - set(BUILTIN_TOPICS))
+        t = topics.setdefault(topic, TopicProgress())
+        t.answers = n["quiz"] + n["study"]
+        t.correct = n["quiz_correct"] + n["study_correct"]
+        quiz, study, correct = quiz + n["quiz"], study + n["study"], correct + t.correct
     last = store.sessions(1)
-    total = quiz + study
-    return {
-        "store": str(store.path),
-        "answers": total,
-        "quiz_answers": quiz,
-        "study_reviews": study,
-        "correct": quiz_ok + study_ok,
-        "accuracy": round((quiz_ok + study_ok) / total, 3) if total else None,
-        "questions": len(questions),
-        "studied": sum(t["studied"] for t in topics.values()),
-        "due_now": sum(t["due_now"] for t in topics.values()),
-        "due": sum(t["due"] for t in topics.values()),
-        "due_tomorrow": sum(t["due_tomorrow"] for t in topics.values()),
-        "new": sum(t["new"] for t in topics.values()),
-        "new_today": store.introduced_since(start_of_day(now)),
-        "by_topic": {name: topics[name] for name in order},
-        "last_session": None
-        if not last
-        else {
-            "kind": last[0].kind,
-            "mode": last[0].mode,
-            "started": last[0].started.isoformat(timespec="seconds"),
-            "finished": last[0].finished.isoformat(timespec="seconds") if last[0].finished else None,
-            "answered": last[0].answered,
-            "correct": last[0].correct,
-        },
-    }
-
-
-def progress_lines(report: Mapping[str, Any]) -> list[str]:
-    """Return the progress report as lines of text for the terminal."""
-    total, right = report["answers"], report["correct"]
-    later = report["due"] - report["due_now"]
-    lines = [
-        f"Answers recorded: {total} ({report['study_reviews']} in study, {report['quiz_answers']} in quizzes)"
-        + (f", {percent(right, total)}% right" if total else ""),
-        f"Due for study now: {report['due_now']}   Later today: {later}   Tomorrow: {report['due_tomorrow']}",
-        f"Not yet in spaced repetition: {report['new']} questions ({report['new_today']} started today; "
-        "quizzes do not schedule reviews, study does)",
-    ]
-    last = report["last_session"]
-    if last:
-        when = datetime.fromisoformat(last["started"]).astimezone().strftime("%Y-%m-%d %H:%M")
-        kind = f"{last['kind']} ({last['mode']})" if last["mode"] else last["kind"]
-        state = "" if last["finished"] else ", not finished"
-        lines.append(f"Last session: {kind} on {when}, {last['correct']}/{last['answered']} right{state}")
-    topics = report["by_topic"]
-    if topics:
-        width = max(len(topic_title(t)) for t in topics) + 2
-        lines += ["", f"{'Topic':<{width}}{'Answers':>8}{'Right':>7}{'Due':>6}{'New':>6}"]
-        for name, t in topics.items():
-            acc = f"{percent(t['correct'], t['answers'])}%" if t["answers"] else "-"
-            lines.append(f"{topic_title(name):<{width}}{t['answers']:>8}{acc:>7}{t['due']:>6}{t['new']:>6}")
-    lines += ["", f"Store: {report['store']}"]
-    return lines
+    return Progress(
+        store=str(store.path),
+        quiz_answers=quiz,
+        study_reviews=study,
+        correct=correct,
+        questions=len(questions),
+        new_today=store.introduced_since(start_of_day(now)),
+        by_topic={name: topics[name] for name in topic_order(topics)},
+        last_session=LastSession(
+            last[0].kind, last[0].mode, last[0].started, last[0].finished, last[0].answered, last[0].correct
+        )
+        if last
+        else None,
+    )

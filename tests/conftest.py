@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from sciatica_quiz.cli import main
+from sciatica_quiz.model import (
+    QUESTION_CLASSES,
+    Blank,
+    Choice,
+    Cloze,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Pair,
+    Question,
+    QuestionType,
+    ShortAnswer,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "good" / "sample.yaml"
@@ -37,3 +51,47 @@ def cli() -> CliRunner:
 def run(args: list[str], input: str | None = None, catch: bool = True) -> Result:
     """Run the CLI with arguments as a person would type them."""
     return CliRunner().invoke(main, args, input=input, catch_exceptions=catch)
+
+
+def make_question(qtype: str | QuestionType, **fields: Any) -> Question:
+    """Build a question of a kind from plain values: `choices` and `correct` as texts, `pairs` as
+    (left, right) tuples, `truth` for a true/false answer; anything missing gets a neutral value."""
+    qtype = QuestionType(qtype)
+    base: dict[str, Any] = {"bank": "t", "id": "q", "topic": "anatomy", "prompt": "Prompt?",
+                            "explanation": "Because.", "sources": ("s",)}  # fmt: skip
+    base.update(fields)
+    if qtype in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
+        correct = set(base.pop("correct", ()))
+        base["choices"] = tuple(Choice(c, correct=c in correct) for c in base.get("choices", ()))
+    if qtype is QuestionType.TRUE_FALSE:
+        base["answer"] = base.pop("truth", True)
+    if qtype is QuestionType.MATCHING:
+        base["pairs"] = tuple(Pair(a, b) for a, b in base.get("pairs", ()))
+    return QUESTION_CLASSES[qtype](**base)
+
+
+# What a question holds, read the same way whatever its kind (empty where the kind has none), for
+# tests that check every field of every question.
+def choice_texts(q: Question) -> tuple[str, ...]:
+    return q.texts if isinstance(q, MultipleChoice | MultipleAnswer) else ()
+
+
+def correct_texts(q: Question) -> tuple[str, ...]:
+    return q.correct if isinstance(q, MultipleChoice | MultipleAnswer) else ()
+
+
+def pair_tuples(q: Question) -> tuple[tuple[str, str], ...]:
+    return tuple((p.left, p.right) for p in q.pairs) if isinstance(q, Matching) else ()
+
+
+def accepted_of(q: Question) -> tuple[str, ...]:
+    return q.accepted if isinstance(q, ShortAnswer) else ()
+
+
+def blanks_of(q: Question) -> tuple[Blank, ...]:
+    return q.blanks if isinstance(q, Cloze) else ()
+
+
+def revealed(q: Cloze) -> str:
+    """Return cloze text with every blank filled in."""
+    return "".join(s if isinstance(s, str) else s.answer for s in q.segments)

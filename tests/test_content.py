@@ -94,7 +94,7 @@ def choice_questions() -> list[Question]:
 
 def test_choice_writing_rules() -> None:
     for q in choice_questions():
-        for choice in q.choices:
+        for choice in q.texts:
             assert not re.search(r"\b(all|none) of the above\b", choice, re.I), q.uid
         negative = re.match(r"(which|what)\b.*\b(not|except)\b", q.prompt, re.I)
         assert not negative or negative.group(2).isupper(), f"{q.uid}: write a negative stem as NOT"
@@ -102,7 +102,7 @@ def test_choice_writing_rules() -> None:
 
 def test_correct_choice_is_not_usually_the_longest() -> None:
     mc = [q for q in choice_questions() if q.type is QuestionType.MULTIPLE_CHOICE]
-    longest = sum(1 for q in mc if max(q.choices, key=len) == q.correct[0])
+    longest = sum(1 for q in mc if max(q.texts, key=len) == q.correct[0])
     assert longest / len(mc) < 0.4, f"the answer is the longest choice in {longest} of {len(mc)}"
 
 
@@ -111,7 +111,7 @@ def test_short_answers_and_cloze_are_typeable() -> None:
         if q.type is QuestionType.SHORT_ANSWER:
             assert min(len(a.split()) for a in q.accepted) <= 4, q.uid
         if q.type is QuestionType.CLOZE:
-            assert all(len(d.answer.split()) <= 4 for d in q.deletions), q.uid
+            assert all(len(b.answer.split()) <= 4 for b in q.blanks), q.uid
 
 
 @pytest.mark.parametrize(

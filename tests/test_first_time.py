@@ -23,10 +23,10 @@ import yaml
 from conftest import REPO, SAMPLE, run
 from test_quiz import BANK, LIBRARY, asked, script, wrong_input
 
+from sciatica_quiz.bankformat import bank_schema, sources_schema
 from sciatica_quiz.grading import correct_input, match_text
 from sciatica_quiz.loader import builtin_decks_dir, load_library
 from sciatica_quiz.model import Source
-from sciatica_quiz.schema import bank_schema, sources_schema
 from sciatica_quiz.session import QuizSession
 from sciatica_quiz.store import Store
 
@@ -239,7 +239,7 @@ def test_strict_requires_a_source_on_every_question(tmp_path: Path) -> None:
 )
 def test_8_deck_names_follow_one_rule(name: str, message: str, tmp_path: Path) -> None:
     result = run(["export", "anki", *BANK, "-o", str(tmp_path / "d.apkg"), "--deck-name", name])
-    assert result.exit_code == 2 and message in result.stderr
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.endswith(" (--deck-name)\n")
     assert not (tmp_path / "d.apkg").exists()
 
 
@@ -275,7 +275,7 @@ def test_22_an_anki_package_must_be_named_apkg(name: str, tmp_path: Path) -> Non
     result = run(["export", "anki", *BANK, "-o", str(tmp_path / name)])
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "an Anki package's name must end in .apkg, or Anki will not open it; e.g. -o deck.apkg\n"
+        "an Anki package's name must end in .apkg, or Anki will not open it (-o deck.apkg)\n"
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -293,7 +293,7 @@ def test_12_a_binary_package_is_never_written_to_a_terminal(home: Path) -> None:
         os.close(leader)
     assert done.returncode == 1
     assert done.stderr == (
-        b"Error: an .apkg package is binary and would garble the terminal; give a file name, e.g. -o deck.apkg\n"
+        b"Error: an .apkg file is binary and would garble the terminal; give a file name (-o sciatica.apkg)\n"
     )
 
 

@@ -28,25 +28,24 @@ from typing import Any
 import pytest
 import yaml
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from conftest import run
+from conftest import accepted_of, blanks_of, choice_texts, correct_texts, pair_tuples, revealed, run
 from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from exporters.anki import export_anki
-from exporters.handout import Handout, Kind, build_handout, first_sentence, render
+from exporters.handout import Handout, HandoutKind, build_handout, first_sentence, render
 from sciatica_quiz.errors import BankError
 from sciatica_quiz.grading import Layout, check, correct_input, normalise
 from sciatica_quiz.loader import load_library
 from sciatica_quiz.model import (
-    CLOZE,
+    Cloze,
     Library,
     Question,
     QuestionType,
-    cloze_display,
     cloze_problems,
-    parse_cloze,
+    cloze_segments,
     typeable,
 )
 
@@ -108,7 +107,7 @@ def cloze_texts(draw: st.DrawFn, chars: st.SearchStrategy[str]) -> str:
     text = "".join(parts).strip()
     # Braces next to a deletion can make '{{' or '}}' outside it, and a hint may contain its answer:
     # the loader refuses both.
-    if cloze_problems(text) or len(parse_cloze(text)) != n:
+    if cloze_problems(text) or sum(not isinstance(s, str) for s in cloze_segments(text)) != n:
         reject()
     return text
 
@@ -169,13 +168,13 @@ def load(bank: dict[str, Any], folder: Path) -> Library:
         assert q.prompt == written.get("prompt", "")
         assert q.case == written.get("case")
         assert q.explanation == written["explanation"]
-        assert q.choices == tuple(written.get("choices", ()))
-        if q.type is QuestionType.CLOZE:
+        assert choice_texts(q) == tuple(written.get("choices", ()))
+        if isinstance(q, Cloze):
             assert q.text == written["text"]
         elif q.type is QuestionType.MATCHING:
-            assert q.pairs == tuple(written["answer"].items())
+            assert pair_tuples(q) == tuple(written["answer"].items())
         elif q.type is QuestionType.SHORT_ANSWER:
-            assert q.accepted == tuple(written["answer"])
+            assert accepted_of(q) == tuple(written["answer"])
     return library
 
 
@@ -228,7 +227,7 @@ def pdf_text(data: bytes) -> str:
 
 def cloze_plain(q: Question) -> list[str]:
     """Return the text between a cloze question's deletions (CLOZE has three groups)."""
-    return CLOZE.split(q.text)[::4] if q.type is QuestionType.CLOZE else []
+    return [s for s in q.segments if isinstance(s, str)] if isinstance(q, Cloze) else []
 
 
 # -- the loader, the grader and the terminal ------------------------------------------------------
@@ -249,7 +248,7 @@ def test_correct_input_is_graded_correct_for_any_generated_question(
     library = load(bank, tmp_path)
     rng = random.Random(seed)
     for q in library.questions:
-        answers = [*q.accepted[:1], *(d.answer for d in q.deletions)]
+        answers = [*accepted_of(q)[:1], *(b.answer for b in blanks_of(q))]
         # An answer with no letter, digit or symbol left after folding cannot be typed: see
         # test_an_answer_of_punctuation_only_can_be_typed below.
         if any(not normalise(a) for a in answers):
@@ -283,7 +282,7 @@ def test_terminal_quiz_shows_every_field_literally(tmp_path: Path, bank: dict[st
     assert result.exit_code == 0, result.output
     shown = flat(result.stdout)
     for q in library.questions:
-        strings = [flat(s) for s in (q.prompt, q.case, *q.choices, *(p for pair in q.pairs for p in pair)) if s]
+        strings = [flat(s) for s in (q.prompt, q.case, *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair)) if s]
         strings += [flat(p) for p in cloze_plain(q) if flat(p)]
         for s in strings:
             assert s in shown, s
@@ -323,13 +322,13 @@ def nfc(text: str) -> str:
 
 def anki_strings(q: Question, citation: str) -> tuple[list[str], list[str]]:
     """Return the texts a card's front and back must show, flattened."""
-    front = [q.prompt, q.case or "", *q.choices, *(p for pair in q.pairs for p in pair)]
-    back = [*front, q.explanation, citation, *q.accepted]
-    if q.type is QuestionType.CLOZE:
+    front = [q.prompt, q.case or "", *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair)]
+    back = [*front, q.explanation, citation, *accepted_of(q)]
+    if isinstance(q, Cloze):
         front += cloze_plain(q)
-        back.append(cloze_display(q.text, reveal=True))
+        back.append(revealed(q))
     if q.type is QuestionType.TRUE_FALSE:
-        back.append("True" if q.truth else "False")
+        back.append(q.answer_text())
     return [nfc(flat(s)) for s in front if flat(s)], [nfc(flat(s)) for s in back if flat(s)]
 
 
@@ -346,7 +345,7 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
         try:
             options = ImportAnkiPackageOptions(with_scheduling=True)
             col.import_anki_package(ImportAnkiPackageRequest(package_path=str(out), options=options))
-            cards = sum(len({d.number for d in q.deletions}) or 1 for q in library.questions)
+            cards = sum(len({b.number for b in blanks_of(q)}) or 1 for q in library.questions)
             assert col.note_count() == report.notes == len(library.questions)
             assert col.card_count() == report.cards == cards
             notes = {col.get_note(nid)["Id"]: col.get_note(nid) for nid in col.find_notes("")}
@@ -361,8 +360,8 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
                         assert s in front, (s, front)
                     for s in back_strings:
                         assert s in back, (s, back)
-                    if q.type is QuestionType.CLOZE:
-                        hints = [d.hint for d in q.deletions if d.number == card.ord + 1 and d.hint]
+                    if isinstance(q, Cloze):
+                        hints = [b.hint for b in blanks_of(q) if b.number == card.ord + 1 and b.hint]
                         for hint in hints:
                             assert nfc(f"[{flat(hint)}]") in front
         finally:
@@ -372,38 +371,38 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
 # -- handouts --------------------------------------------------------------------------------------
 
 
-def handout_strings(q: Question, kind: Kind) -> list[str]:
+def handout_strings(q: Question, kind: HandoutKind) -> list[str]:
     """Return the bank text a handout of this kind must show for a question, flattened."""
-    if kind is Kind.ANSWER_KEY:
-        strings = [first_sentence(q.explanation), *q.accepted, *q.correct]
-        if q.type is QuestionType.CLOZE:
-            strings += [d.answer for d in q.deletions]
+    if kind is HandoutKind.ANSWER_KEY:
+        strings = [first_sentence(q.explanation), *accepted_of(q), *correct_texts(q)]
+        if isinstance(q, Cloze):
+            strings += [b.answer for b in blanks_of(q)]
         return [flat(s) for s in strings if flat(s)]
-    strings = [q.prompt, q.case or "", *q.choices, *(p for pair in q.pairs for p in pair)]
-    if kind is Kind.STUDY_GUIDE:
-        strings += [q.explanation, *q.accepted]
-        if q.type is QuestionType.CLOZE:
-            strings.append(cloze_display(q.text, reveal=True))
-    elif q.type is QuestionType.CLOZE:
-        strings += [*cloze_plain(q), *(d.hint or "" for d in q.deletions)]
+    strings = [q.prompt, q.case or "", *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair)]
+    if kind is HandoutKind.STUDY_GUIDE:
+        strings += [q.explanation, *accepted_of(q)]
+        if isinstance(q, Cloze):
+            strings.append(revealed(q))
+    elif isinstance(q, Cloze):
+        strings += [*cloze_plain(q), *(b.hint or "" for b in blanks_of(q))]
     return [flat(s) for s in strings if flat(s)]
 
 
-def handouts(library: Library) -> Iterator[tuple[Kind, Handout]]:
+def handouts(library: Library) -> Iterator[tuple[HandoutKind, Handout]]:
     """Yield each kind of handout, titled with the bank title and the source title under it."""
     title, subtitle = library.banks[0].title, library.sources["fuzz-source"].title
-    for kind in Kind:
+    for kind in HandoutKind:
         yield kind, build_handout(library, library.questions, kind, title=title, subtitle=subtitle)
 
 
-def check_handout(library: Library, kind: Kind, shown: str) -> None:
+def check_handout(library: Library, kind: HandoutKind, shown: str) -> None:
     """Check a handout's visible text: the title first, then every field, the bibliography."""
     assert shown.startswith(flat(library.banks[0].title)), shown[:200]
     assert flat(library.sources["fuzz-source"].title) in shown
     for q in library.questions:
         for s in handout_strings(q, kind):
             assert s in shown, (kind, s)
-    if kind is Kind.STUDY_GUIDE:
+    if kind is HandoutKind.STUDY_GUIDE:
         assert flat(library.sources["fuzz-source"].citation()) in shown
 
 
@@ -438,10 +437,10 @@ def squeeze(text: str) -> str:
 @given(bank=banks(PDF_CHAR))
 def test_pdf_study_guide_shows_every_field_literally(tmp_path: Path, bank: dict[str, Any]) -> None:
     library = load(bank, tmp_path)
-    h = build_handout(library, library.questions, Kind.STUDY_GUIDE, title=library.banks[0].title)
+    h = build_handout(library, library.questions, HandoutKind.STUDY_GUIDE, title=library.banks[0].title)
     shown = pdf_text(render(h, "pdf"))
     assert squeeze(library.banks[0].title) in shown
     assert squeeze(library.sources["fuzz-source"].citation()) in shown
     for q in library.questions:
-        for s in handout_strings(q, Kind.STUDY_GUIDE):
+        for s in handout_strings(q, HandoutKind.STUDY_GUIDE):
             assert squeeze(s) in shown, s

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, make_question
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,17 +32,7 @@ SAMPLE_QS = {q.id: q for q in LIBRARY.questions}
 
 def q_of(qtype: QuestionType, **fields: object) -> Question:
     """Build a question of a type with just the fields a test cares about."""
-    base: dict[str, object] = {
-        "bank": "t",
-        "id": "q",
-        "topic": "anatomy",
-        "type": qtype,
-        "prompt": "Prompt?",
-        "explanation": "Because.",
-        "sources": ("s",),
-    }
-    base.update(fields)
-    return Question(**base)  # type: ignore[arg-type]
+    return make_question(qtype, **fields)
 
 
 def verdict(q: Question, *entries: str, layout: Layout | None = None) -> bool:

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from exporters.handout import (
     Handout,
-    Kind,
+    HandoutKind,
     build_handout,
     exam_versions,
     first_sentence,
@@ -34,8 +34,8 @@ from exporters.handout import (
 )
 from sciatica_quiz.errors import ExportError
 from sciatica_quiz.loader import load_library
-from sciatica_quiz.model import Bank, Library, Question, QuestionType
-from tests.conftest import FIXTURES, SAMPLE, run
+from sciatica_quiz.model import Bank, Library, MultipleAnswer, MultipleChoice, Question, QuestionType
+from tests.conftest import FIXTURES, SAMPLE, blanks_of, choice_texts, pair_tuples, run
 
 MARKUP = FIXTURES / "good" / "markup.yaml"
 WHEN = date(2026, 11, 24)
@@ -102,15 +102,15 @@ def visible(fmt: str, data: bytes) -> str:
     return md_text(data.decode())
 
 
-def bank_strings(q: Question, kind: Kind) -> list[str]:
+def bank_strings(q: Question, kind: HandoutKind) -> list[str]:
     """Return the bank text a handout of this kind must show for a question."""
-    if kind is Kind.ANSWER_KEY:
+    if kind is HandoutKind.ANSWER_KEY:
         return [first_sentence(q.explanation)]
-    strings = [q.prompt, *q.choices, *(left for left, _ in q.pairs)]
-    strings += [right for _, right in q.pairs]
+    strings = [q.prompt, *choice_texts(q), *(left for left, _ in pair_tuples(q))]
+    strings += [right for _, right in pair_tuples(q)]
     strings += [q.case] if q.case else []
-    if kind is Kind.STUDY_GUIDE:
-        strings += [q.explanation, *(d.answer for d in q.deletions)]
+    if kind is HandoutKind.STUDY_GUIDE:
+        strings += [q.explanation, *(b.answer for b in blanks_of(q))]
     return [flat(s) for s in strings if s]
 
 
@@ -124,7 +124,7 @@ def markup() -> Library:
     return load_library([MARKUP], builtin=False)
 
 
-def handout(library: Library, kind: Kind | str, **options: object) -> Handout:
+def handout(library: Library, kind: HandoutKind | str, **options: object) -> Handout:
     return build_handout(library, library.questions, kind, when=WHEN, **options)  # type: ignore[arg-type]
 
 
@@ -134,15 +134,10 @@ def big_library(sample: Library, copies: int) -> Library:
     for i in range(copies):
         for q in sample.questions:
             mark = f"[copy {i}]"
-            questions.append(
-                dataclasses.replace(
-                    q,
-                    id=f"{q.id}-{i}",
-                    prompt=f"{q.prompt} {mark}" if q.prompt else "",
-                    choices=tuple(f"{c} {mark}" for c in q.choices),
-                    correct=tuple(f"{c} {mark}" for c in q.correct),
-                )
-            )
+            changes: dict[str, object] = {"id": f"{q.id}-{i}", "prompt": f"{q.prompt} {mark}" if q.prompt else ""}
+            if isinstance(q, MultipleChoice | MultipleAnswer):
+                changes["choices"] = tuple(dataclasses.replace(c, text=f"{c.text} {mark}") for c in q.choices)
+            questions.append(dataclasses.replace(q, **changes))  # type: ignore[arg-type]
     bank = Bank(id="big", title="Big", topic="anatomy", questions=tuple(questions))
     return Library(banks=(bank,), sources=sample.sources)
 
@@ -151,7 +146,7 @@ def big_library(sample: Library, copies: int) -> Library:
 
 
 def test_worksheet_model_carries_no_answers(sample: Library) -> None:
-    data = json.dumps(handout(sample, Kind.WORKSHEET).data())
+    data = json.dumps(handout(sample, HandoutKind.WORKSHEET).data())
     for q in sample.questions:
         assert flat(q.explanation) not in data
     assert '"correct": true' not in data
@@ -160,7 +155,7 @@ def test_worksheet_model_carries_no_answers(sample: Library) -> None:
 
 def test_worksheet_and_key_share_numbering_and_letters(sample: Library) -> None:
     for seed in (1, 2, 3, 99):
-        sheet, key = handout(sample, Kind.WORKSHEET, seed=seed), handout(sample, Kind.ANSWER_KEY, seed=seed)
+        sheet, key = handout(sample, HandoutKind.WORKSHEET, seed=seed), handout(sample, HandoutKind.ANSWER_KEY, seed=seed)
         assert [i.number for i in sheet.items] == [i.number for i in key.items]
         assert [i.uid for i in sheet.items] == [i.uid for i in key.items]
         for s, k in zip(sheet.items, key.items, strict=True):
@@ -170,23 +165,23 @@ def test_worksheet_and_key_share_numbering_and_letters(sample: Library) -> None:
 
 def test_seed_shuffles_choices_and_is_repeatable(sample: Library) -> None:
     orders = {
-        seed: tuple(c.text for c in handout(sample, Kind.WORKSHEET, seed=seed).items[0].choices) for seed in range(12)
+        seed: tuple(c.text for c in handout(sample, HandoutKind.WORKSHEET, seed=seed).items[0].choices) for seed in range(12)
     }
     assert len(set(orders.values())) > 1
-    assert orders[5] == tuple(c.text for c in handout(sample, Kind.WORKSHEET, seed=5).items[0].choices)
-    guide = handout(sample, Kind.STUDY_GUIDE, seed=5)
-    assert tuple(c.text for c in guide.items[0].choices) == sample.questions[0].choices
+    assert orders[5] == tuple(c.text for c in handout(sample, HandoutKind.WORKSHEET, seed=5).items[0].choices)
+    guide = handout(sample, HandoutKind.STUDY_GUIDE, seed=5)
+    assert tuple(c.text for c in guide.items[0].choices) == choice_texts(sample.questions[0])
 
 
 def test_matching_never_comes_out_in_order(sample: Library) -> None:
     for seed in range(30):
-        item = handout(sample, Kind.ANSWER_KEY, seed=seed).items[-1]
+        item = handout(sample, HandoutKind.ANSWER_KEY, seed=seed).items[-1]
         assert [p.letter for p in item.pairs] != ["A", "B", "C"]
 
 
 def test_study_guide_groups_by_topic_and_numbers_sources(sample: Library, markup: Library) -> None:
     both = Library(banks=sample.banks + markup.banks, sources={**sample.sources, **markup.sources})
-    guide = handout(both, Kind.STUDY_GUIDE)
+    guide = handout(both, HandoutKind.STUDY_GUIDE)
     assert [s.title for s in guide.sections] == ["Anatomy", "Assessment"]
     assert [r.number for r in guide.references] == [1, 2]
     assert guide.items[0].sources == (1,) and guide.items[-1].sources == (2,)
@@ -228,9 +223,9 @@ def test_version_paths() -> None:
 
 
 def test_study_guide_pdf_shows_questions_answers_and_sources(sample: Library) -> None:
-    text = pdf_text(render(handout(sample, Kind.STUDY_GUIDE), "pdf"))
+    text = pdf_text(render(handout(sample, HandoutKind.STUDY_GUIDE), "pdf"))
     for q in sample.questions:
-        for s in bank_strings(q, Kind.STUDY_GUIDE):
+        for s in bank_strings(q, HandoutKind.STUDY_GUIDE):
             assert s in text
     assert "Answer: True" in text
     assert "Sources [1] Doe J. A sample textbook. 2024." in text
@@ -238,9 +233,9 @@ def test_study_guide_pdf_shows_questions_answers_and_sources(sample: Library) ->
 
 
 def test_worksheet_pdf_has_the_questions_and_no_answers(sample: Library) -> None:
-    text = pdf_text(render(handout(sample, Kind.WORKSHEET), "pdf"))
+    text = pdf_text(render(handout(sample, HandoutKind.WORKSHEET), "pdf"))
     for q in sample.questions:
-        for s in bank_strings(q, Kind.WORKSHEET):
+        for s in bank_strings(q, HandoutKind.WORKSHEET):
             assert s in text
         assert flat(q.explanation) not in text
         assert first_sentence(q.explanation) not in text
@@ -257,8 +252,8 @@ def _letter_of(text: str, choice: str) -> str:
 
 @pytest.mark.parametrize("seed", [1, 42])
 def test_key_pdf_letters_match_the_worksheet_pdf(sample: Library, seed: int) -> None:
-    sheet = pdf_text(render(handout(sample, Kind.WORKSHEET, seed=seed), "pdf"))
-    key = pdf_text(render(handout(sample, Kind.ANSWER_KEY, seed=seed), "pdf"))
+    sheet = pdf_text(render(handout(sample, HandoutKind.WORKSHEET, seed=seed), "pdf"))
+    key = pdf_text(render(handout(sample, HandoutKind.ANSWER_KEY, seed=seed), "pdf"))
     roots = _letter_of(sheet, "L4–S3")
     assert f"1. {roots} L4–S3 The sciatic nerve forms from the ventral rami of L4 to S3. 2." in key
     both = sorted(_letter_of(sheet, c) for c in ("Tibial nerve", "Common fibular nerve"))
@@ -273,7 +268,7 @@ def test_key_pdf_letters_match_the_worksheet_pdf(sample: Library, seed: int) -> 
 
 def test_pdf_pages_have_header_numbers_and_never_split_a_question(sample: Library) -> None:
     library = big_library(sample, 8)
-    for kind in (Kind.WORKSHEET, Kind.STUDY_GUIDE):
+    for kind in (HandoutKind.WORKSHEET, HandoutKind.STUDY_GUIDE):
         pages = pdf_pages(render(handout(library, kind, title="Unit 3 quiz"), "pdf"))
         assert len(pages) > 2
         for n, page in enumerate(pages, 1):
@@ -281,21 +276,21 @@ def test_pdf_pages_have_header_numbers_and_never_split_a_question(sample: Librar
             if n > 1:
                 assert page.startswith(f"Unit 3 quiz · {kind.label} 24 November 2026")
         for q in library.questions:
-            if q.choices:
+            if choice_texts(q):
                 holding = [n for n, page in enumerate(pages) if flat(q.prompt) in page]
                 assert len(holding) == 1, q.prompt
-                for c in q.choices:
+                for c in choice_texts(q):
                     assert c in pages[holding[0]], (q.prompt, c)
 
 
 def test_pdf_paper_sizes(sample: Library) -> None:
     for paper, size in (("letter", (612, 792)), ("a4", (595, 842))):
-        page = PdfReader(io.BytesIO(render(handout(sample, Kind.ANSWER_KEY, paper=paper), "pdf"))).pages[0]
+        page = PdfReader(io.BytesIO(render(handout(sample, HandoutKind.ANSWER_KEY, paper=paper), "pdf"))).pages[0]
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
 
 
 def test_pdf_is_reproducible(sample: Library) -> None:
-    h = handout(sample, Kind.WORKSHEET, seed=3)
+    h = handout(sample, HandoutKind.WORKSHEET, seed=3)
     assert render(h, "pdf") == render(h, "pdf")
 
 
@@ -303,26 +298,26 @@ def test_pdf_is_reproducible(sample: Library) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "html", "md"])
-@pytest.mark.parametrize("kind", list(Kind))
-def test_markup_characters_appear_literally(markup: Library, kind: Kind, fmt: str) -> None:
+@pytest.mark.parametrize("kind", list(HandoutKind))
+def test_markup_characters_appear_literally(markup: Library, kind: HandoutKind, fmt: str) -> None:
     h = handout(markup, kind, title="Quiz <1> & {{ title }} #*_", subtitle="$sub$ ~ % \\ =")
     shown = visible(fmt, render(h, fmt))
     assert "Quiz <1> & {{ title }} #*_" in shown
-    if kind is not Kind.ANSWER_KEY or fmt != "pdf":
+    if kind is not HandoutKind.ANSWER_KEY or fmt != "pdf":
         assert "$sub$ ~ % \\ =" in shown
     for q in markup.questions:
         for s in bank_strings(q, kind):
             assert s in shown, s
-    if kind is Kind.STUDY_GUIDE:
+    if kind is HandoutKind.STUDY_GUIDE:
         assert "answer {with} braces" in shown and "a_b*c" in shown
         assert "O'Brien J & _Smith_ K. Tags <b>bold</b> & *stars* #1. 2025." in shown
         assert "https://example.org/a_b?x=1&y={2}" in shown
-    if kind is Kind.ANSWER_KEY:
+    if kind is HandoutKind.ANSWER_KEY:
         assert "(1) answer {with} braces; (2) a_b*c" in shown
 
 
 def test_html_escapes_markup_and_is_self_contained(markup: Library) -> None:
-    html = render(handout(markup, Kind.STUDY_GUIDE), "html").decode()
+    html = render(handout(markup, HandoutKind.STUDY_GUIDE), "html").decode()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>bold</b>" not in html
     assert not re.search(r"""(src|href)=|<link|@import|url\(""", html)
@@ -330,15 +325,15 @@ def test_html_escapes_markup_and_is_self_contained(markup: Library) -> None:
 
 
 def test_markdown_escapes_every_markup_character(markup: Library) -> None:
-    md = render_md(markup, Kind.STUDY_GUIDE)
+    md = render_md(markup, HandoutKind.STUDY_GUIDE)
     for q in markup.questions:
-        for s in bank_strings(q, Kind.STUDY_GUIDE):
+        for s in bank_strings(q, HandoutKind.STUDY_GUIDE):
             assert s in md_unescape(md), s
     assert "\\<script\\>" in md and "\\# Not a heading" in md and "1\\. not a numbered list" in md
     assert "\\- not a list" in md and "\\> not a quote" in md
 
 
-def render_md(library: Library, kind: Kind) -> str:
+def render_md(library: Library, kind: HandoutKind) -> str:
     return render(handout(library, kind), "md").decode()
 
 
@@ -355,11 +350,11 @@ def test_failed_render_leaves_no_file_and_keeps_the_old_one(sample: Library, tmp
     broken.write_text("#let data = json(bytes(sys.inputs.data))\n#data.no-such-field\n")
     out = tmp_path / "sheet.pdf"
     with pytest.raises(ExportError, match="PDF rendering failed"):
-        write_handouts([(out, handout(sample, Kind.WORKSHEET))], "pdf", template=broken)
+        write_handouts([(out, handout(sample, HandoutKind.WORKSHEET))], "pdf", template=broken)
     assert list(tmp_path.iterdir()) == [broken]
     out.write_bytes(b"old")
     with pytest.raises(ExportError):
-        write_handouts([(out, handout(sample, Kind.WORKSHEET))], "pdf", template=broken)
+        write_handouts([(out, handout(sample, HandoutKind.WORKSHEET))], "pdf", template=broken)
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.typ", "sheet.pdf"]
 
@@ -367,7 +362,7 @@ def test_failed_render_leaves_no_file_and_keeps_the_old_one(sample: Library, tmp
 def test_failed_version_writes_none_of_the_set(sample: Library, tmp_path: Path) -> None:
     broken = tmp_path / "broken.html.j2"
     broken.write_text("{{ h.title }}{% if h.kind == 'answer-key' %}{{ h.missing }}{% endif %}")
-    planned = plan_handouts(sample, sample.questions, Kind.WORKSHEET, tmp_path / "exam.html", 2, when=WHEN)
+    planned = plan_handouts(sample, sample.questions, HandoutKind.WORKSHEET, tmp_path / "exam.html", 2, when=WHEN)
     with pytest.raises(ExportError, match="HTML rendering failed"):
         write_handouts(planned, "html", template=broken)
     assert list(tmp_path.iterdir()) == [broken]
@@ -429,12 +424,12 @@ def test_cli_versions_write_a_worksheet_and_key_each(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--kind", "worksheet", "-o", "-"], "Error: writing to standard output (-o -) needs --format html or --format md"),
-        (["--kind", "worksheet", "-o", "-", "--format", "pdf"], "Error: a PDF cannot go to standard output; give a file name, e.g. -o handout.pdf"),
-        (["--kind", "worksheet", "-o", "x.txt"], "Error: x.txt: cannot tell the format from the file name; add --format pdf, html or md"),
-        (["--kind", "worksheet", "-o", "x.pdf", "--format", "md"], "Error: x.pdf: the name says pdf but --format is md; rename the file or drop --format"),
-        (["--kind", "study-guide", "--versions", "2", "-o", "x.pdf"], "Error: --versions writes worksheets, each with its key; use it with --kind worksheet"),
-        (["--kind", "worksheet", "--versions", "2", "-o", "-", "--format", "md"], "Error: --versions writes several files; give a file name, e.g. -o exam.pdf"),
+        (["--kind", "worksheet", "-o", "-"], "Error: writing to standard output needs the HTML or Markdown format (--format html)"),
+        (["--kind", "worksheet", "-o", "-", "--format", "pdf"], "Error: a PDF cannot go to standard output; give a file name (-o handout.pdf)"),
+        (["--kind", "worksheet", "-o", "x.txt"], "Error: x.txt: cannot tell the format from the file name; name it .pdf, .html or .md, or give the format (--format)"),
+        (["--kind", "worksheet", "-o", "x.pdf", "--format", "md"], "Error: x.pdf: the name says pdf but the format asked for is md; rename the file or leave the format out (--format)"),
+        (["--kind", "study-guide", "--versions", "2", "-o", "x.pdf"], "Error: versions are worksheets, each with its key; ask for a worksheet (--kind worksheet)"),
+        (["--kind", "worksheet", "--versions", "2", "-o", "-", "--format", "md"], "Error: versions are several files; give a file name, not standard output (-o exam.pdf)"),
         (["--kind", "worksheet", "-o", "missing/x.pdf"], "Error: missing/x.pdf: folder 'missing' does not exist; create it first"),
     ],
 )  # fmt: skip

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
-from sciatica_quiz.errors import BankError
+from sciatica_quiz.errors import BankError, SelectionError
 from sciatica_quiz.loader import builtin_decks_dir, load_bank, load_library
-from sciatica_quiz.model import InvalidModel, Question, QuestionType, Source, cloze_display
+from sciatica_quiz.model import Choice, Cloze, InvalidModel, MultipleChoice, Pair, QuestionType, Source
 from sciatica_quiz.selection import Selection, select
 
 BANK_HEAD = "id: t\ntitle: T\ntopic: anatomy\nquestions:\n"
@@ -31,11 +31,11 @@ def test_sample_bank_loads_every_type() -> None:
     assert by_id["roots"].correct == ("L4–S3",)
     assert by_id["divisions"].correct == ("Tibial nerve", "Common fibular nerve")
     assert by_id["divisions"].case
-    assert by_id["largest"].truth is True
+    assert by_id["largest"].answer is True
     assert "common peroneal" in by_id["fibular-name"].accepted
-    assert [d.answer for d in by_id["foramen"].deletions] == ["greater sciatic foramen", "piriformis"]
-    assert by_id["foramen"].deletions[1].hint == "muscle"
-    assert by_id["compartments"].pairs[0] == ("Tibial nerve", "Posterior compartment")
+    assert [b.answer for b in by_id["foramen"].blanks] == ["greater sciatic foramen", "piriformis"]
+    assert by_id["foramen"].blanks[1].hint == "muscle"
+    assert by_id["compartments"].pairs[0] == Pair("Tibial nerve", "Posterior compartment")
     assert by_id["roots"].revised == date(2026, 11, 24)  # inherited from the bank
     assert by_id["roots"].uid == "sample/roots"
     assert by_id["divisions"].difficulty == 2  # the default
@@ -48,10 +48,15 @@ def test_models_are_immutable() -> None:
 
 
 def test_model_validates_at_construction() -> None:
-    with pytest.raises(InvalidModel, match="not one of the choices"):
-        Question(
-            bank="b", id="q", topic="anatomy", type=QuestionType.MULTIPLE_CHOICE, prompt="P?",
-            explanation="E.", sources=("s",), choices=("a", "b"), correct=("c",),
+    with pytest.raises(InvalidModel, match="needs an answer"):
+        MultipleChoice(
+            bank="b", id="q", topic="anatomy", prompt="P?", explanation="E.", sources=("s",),
+            choices=(Choice("a"), Choice("b")),
+        )  # fmt: skip
+    with pytest.raises(InvalidModel, match="takes one answer"):
+        MultipleChoice(
+            bank="b", id="q", topic="anatomy", prompt="P?", explanation="E.",
+            choices=(Choice("a", correct=True), Choice("b", correct=True)),
         )  # fmt: skip
     with pytest.raises(InvalidModel, match="authors"):
         Source(id="x", title="T")
@@ -72,7 +77,7 @@ def test_yaml_text_is_kept_as_written(tmp_path: Path) -> None:
 """,
     )
     q = load_bank(path).questions[0]
-    assert q.choices == ("yes", "no", "1.50")
+    assert q.texts == ("yes", "no", "1.50")
     assert q.correct == ("1.50",)
 
 
@@ -128,16 +133,18 @@ def test_selection_filters_and_rejects_unknowns() -> None:
     assert len(select(library, Selection.of(types=["cloze"]))) == 1
     assert len(select(library, Selection.of(tags=["mblex"]))) == 6  # matches mblex::... children
     assert len(select(library, Selection.of(difficulties=[1]))) == 2
-    with pytest.raises(Exception, match="unknown topic 'anatomi' \\(did you mean 'anatomy'\\?\\)"):
+    with pytest.raises(SelectionError, match="unknown topic 'anatomi' \\(did you mean 'anatomy'\\?\\)"):
         select(library, Selection.of(topics=["anatomi"]))
-    with pytest.raises(Exception, match="no question has tag 'nothing'"):
+    with pytest.raises(SelectionError, match="no question has tag 'nothing'"):
         select(library, Selection.of(tags=["nothing"]))
 
 
-def test_cloze_display() -> None:
-    text = "From {{c1::L4::root}} to {{c2::S3}}."
-    assert cloze_display(text, reveal=True) == "From L4 to S3."
-    assert cloze_display(text, reveal=False) == "From _____ (root) to _____."
+def test_cloze_text_is_read_once_into_pieces_and_blanks() -> None:
+    q = Cloze(bank="b", id="q", topic="anatomy", explanation="E.", text="From {{c1::L4::root}} to {{c2::S3}}.")
+    assert [s if isinstance(s, str) else s.answer for s in q.segments] == ["From ", "L4", " to ", "S3", "."]
+    assert [(b.index, b.number, b.hint) for b in q.blanks] == [(1, 1, "root"), (2, 2, None)]
+    assert q.stem == "From _____ (root) to _____."
+    assert q.answer_text() == "L4; S3"
 
 
 def test_builtin_banks_load() -> None:

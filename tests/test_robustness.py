@@ -375,7 +375,7 @@ def test_a_store_path_that_is_a_folder_is_a_clear_error(home: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {home / STORE_NAME} is not a file; move it away or choose a writable folder "
-        "with --data-dir or SCIATICA_QUIZ_HOME\n"
+        "for the progress store (--data-dir or $SCIATICA_QUIZ_HOME)\n"
     )
 
 
@@ -392,7 +392,7 @@ def test_a_read_only_store_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (
         f"Error: {store} is read-only or unreadable; fix its permissions or choose a writable folder "
-        "with --data-dir or SCIATICA_QUIZ_HOME\n"
+        "for the progress store (--data-dir or $SCIATICA_QUIZ_HOME)\n"
     )
 
 

@@ -22,15 +22,17 @@ from typing import Any
 import fsrs
 import pytest
 from conftest import REPO, SAMPLE, run
+from test_quiz import wrong_input
 
 import sciatica_quiz.store as store_module
+from sciatica_quiz.cli import render
 from sciatica_quiz.errors import StoreError
-from sciatica_quiz.grading import Layout, correct_input
+from sciatica_quiz.grading import correct_input
 from sciatica_quiz.loader import load_library
-from sciatica_quiz.model import Library, QuestionType
-from sciatica_quiz.session import Style
+from sciatica_quiz.model import Library
+from sciatica_quiz.session import QuestionShown
 from sciatica_quiz.store import STORE_NAME, Rating, Store, from_text
-from sciatica_quiz.study import StudySession, describe_when, progress_report
+from sciatica_quiz.study import RatingRequest, StudySession, describe_when, progress_report
 
 LIBRARY = load_library([SAMPLE], builtin=False)
 BANK = ["--no-builtin", "--bank", str(SAMPLE)]
@@ -57,7 +59,11 @@ class Clock:
 
 
 class Student:
-    """A UI that reads the screen like a student and answers right, or wrong for ids in `wrong`."""
+    """A UI that answers right, or wrong for ids in `wrong`, from the events a session emits.
+
+    It reads each question from its QuestionShown event (the layout it was shown in), and keeps
+    the terminal's rendering of every event in `lines`, so tests can also check what was shown.
+    """
 
     def __init__(
         self,
@@ -67,51 +73,31 @@ class Student:
         stop_after: int | None = None,
         stop_with: str | None = None,
     ) -> None:
-        self.qs = {q.uid: q for q in library.questions}
+        self.sources = library.sources
         self.wrong = wrong
         self.ratings = list(ratings or [])
         self.stop_after, self.stop_with = stop_after, stop_with
         self.lines: list[str] = []
-        self.asked: list[tuple[str, str]] = []  # (kind, uid) per question shown
+        self.events: list[object] = []
+        self.asked: list[tuple[str, str]] = []  # (card state, uid) per question shown
         self._pending: list[str] = []
-        self._shown: dict[str, list[str]] = {}
-        self._collecting = False
 
-    def show(self, text: str = "", style: Style = "plain") -> None:
-        self.lines.append(text)
-        m = HEADING.match(text)
-        if m:
-            self.asked.append((m.group(1), m.group(2)))
-            self._shown = {"choices": [], "lefts": [], "rights": []}
-            self._collecting, self._rights = True, False
-            return
-        if not self._collecting:
-            return
-        if text == "  with":
-            self._rights = True
-        elif m := re.match(r"^  [a-z]\) (.*)$", text):
-            self._shown["rights" if self._rights else "choices"].append(m.group(1))
-        elif m := re.match(r"^  \d+\. (.*)$", text):
-            self._shown["lefts"].append(m.group(1))
+    def emit(self, event: object) -> None:
+        self.events.append(event)
+        self.lines += [text for text, _ in render.lines(event, self.sources)]
+        if isinstance(event, QuestionShown):
+            self.asked.append((str(event.card), event.item.question.uid))
+            self._item = event.item
 
-    def ask(self, prompt: str) -> str | None:
-        self.lines.append(prompt)
-        if prompt == RATING_PROMPT:
+    def ask(self, request: object) -> str | None:
+        self.lines.append(render.prompt(request))
+        if isinstance(request, RatingRequest):
             return self.ratings.pop(0) if self.ratings else "g"
         if not self._pending:
             if self.stop_after is not None and len(self.asked) > self.stop_after:
                 return None if self.stop_with is None else self.stop_with
-            self._collecting = False
-            uid = self.asked[-1][1]
-            q = self.qs[uid]
-            layout = Layout(tuple(self._shown["choices"]), tuple(self._shown["lefts"]), tuple(self._shown["rights"]))
-            self._pending = ["xyzzy"] * len(correct_input(q, layout)) if uid in self.wrong else correct_input(q, layout)
-            if uid in self.wrong and q.type is QuestionType.TRUE_FALSE:
-                self._pending = ["f" if q.truth else "t"]
-            elif uid in self.wrong and q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_ANSWER):
-                self._pending = [next(chr(97 + i) for i, c in enumerate(layout.choices) if c not in q.correct)]
-            elif uid in self.wrong and q.type is QuestionType.MATCHING:
-                self._pending = ["".join(reversed(correct_input(q, layout)[0].replace(" ", "")[1::2]))]
+            q, layout = self._item.question, self._item.layout
+            self._pending = wrong_input(q, layout) if q.uid in self.wrong else correct_input(q, layout)
         return self._pending.pop(0)
 
     @property
@@ -291,8 +277,8 @@ def test_a_question_removed_from_the_banks_keeps_its_history_but_is_not_shown(ho
     with Store.open(home) as store:
         assert "sample/roots" in store.cards()
         report = progress_report(store, remaining, clock.now)
-    assert report["answers"] == 12 + 5  # the removed question's answers still count
-    assert report["questions"] == 5
+    assert report.answers == 12 + 5  # the removed question's answers still count
+    assert report.questions == 5
 
 
 def test_progress_json_and_text(home: Path, tmp_path: Path) -> None:
@@ -445,7 +431,7 @@ def test_a_read_only_data_folder_is_a_clear_error() -> None:
         assert out.returncode == 1, out.stderr
         assert out.stderr == (
             f"Error: the data folder {folder} is read-only; "
-            "choose a writable folder with --data-dir or SCIATICA_QUIZ_HOME\n"
+            "choose a writable folder for the progress store (--data-dir or $SCIATICA_QUIZ_HOME)\n"
         )
         assert not (folder / STORE_NAME).exists()
     finally:

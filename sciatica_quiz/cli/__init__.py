@@ -17,16 +17,31 @@ from sciatica_quiz.cli.export import export
 from sciatica_quiz.cli.practice import progress, quiz, study
 from sciatica_quiz.errors import QuizError, exit_interrupted
 
+# How the command line spells the settings library errors name (QuizError.option).
+OPTION_FLAGS = {"data_dir": "--data-dir or $SCIATICA_QUIZ_HOME", "output": "-o"}
+
+
+def flag(option: str) -> str:
+    """Return the command-line spelling of a library setting: 'deck_name' → '--deck-name'."""
+    return OPTION_FLAGS.get(option, "--" + option.replace("_", "-"))
+
 
 class UserError(click.ClickException):
-    """A QuizError shown to the user: one `Error:` line per problem, exit status 1."""
+    """A QuizError shown to the user: one `Error:` line per problem, exit status 1.
+
+    When the error names the setting that fixes it, the option that sets it is added.
+    """
 
     def __init__(self, error: QuizError) -> None:
         super().__init__(str(error))
         self.error = error
 
     def show(self, file: Any = None) -> None:
-        for line in self.error.lines():
+        lines = self.error.lines()
+        if self.error.option:
+            value = f" {self.error.value}" if self.error.value else ""
+            lines[-1] += f" ({flag(self.error.option)}{value})"
+        for line in lines:
             click.echo(f"Error: {line}", err=True)
 
 

@@ -40,7 +40,7 @@ def validate(paths: tuple[Path, ...], no_builtin: bool, strict: bool) -> None:
     if no_builtin and not paths:
         raise click.UsageError("--no-builtin needs at least one PATH")
     from sciatica_quiz.loader import load_library
-    from sciatica_quiz.stats import plural
+    from sciatica_quiz.text import plural
 
     library = load_library(paths, builtin=not no_builtin, strict=strict)
     mine = [b for b in library.banks if not b.builtin] if paths else list(library.banks)
@@ -71,8 +71,8 @@ def list_banks(banks: BankArgs, as_json: bool) -> None:
     if as_json:
         echo_json(rows)
         return
-    width = max([len(r["id"]) for r in rows] + [2])
-    twidth = max([len(r["topic"]) for r in rows] + [5])
+    width = max([len(b.id) for b in library.banks] + [2])
+    twidth = max([len(b.topic) for b in library.banks] + [5])
     click.echo(f"{'id':<{width}}  {'topic':<{twidth}}  {'questions':>9}  title")
     for r in rows:
         click.echo(f"{r['id']:<{width}}  {r['topic']:<{twidth}}  {r['questions']:>9}  {r['title']}")
@@ -90,14 +90,14 @@ def stats(banks: BankArgs, selection: Selection, as_json: bool) -> None:
       sciatica-quiz stats --topic assessment --json
     """
     from sciatica_quiz.selection import select
-    from sciatica_quiz.stats import compute_stats, format_stats
+    from sciatica_quiz.stats import compute_stats
 
     library = banks.load()
     figures = compute_stats(library, select(library, selection))
     if as_json:
-        echo_json(figures)
+        echo_json(figures.to_json())
     else:
-        click.echo(format_stats(figures))
+        click.echo("\n".join(figures.lines()))
 
 
 @click.command()
@@ -113,6 +113,6 @@ def schema(bibliography: bool) -> None:
       sciatica-quiz schema > bank.schema.json
       sciatica-quiz schema --sources > sources.schema.json
     """
-    from sciatica_quiz.schema import bank_schema, sources_schema
+    from sciatica_quiz.bankformat import bank_schema, sources_schema
 
     echo_json(sources_schema() if bibliography else bank_schema())

@@ -1,26 +1,47 @@
-"""The `export` group: Anki decks and printable handouts."""
+"""The `export` group: one subcommand per registered exporter (exporters.EXPORTERS).
+
+Each subcommand is built from the exporter's declaration: the usual selection options, `-o`, and
+the exporter's own options. Exporter modules are imported only when their subcommand is used.
+"""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sciatica_quiz.cli.handout import handout
-from sciatica_quiz.cli.options import TEXT, BankArgs, selection_options
+from sciatica_quiz.cli.options import SEED, TEXT, BankArgs, selection_options
 from sciatica_quiz.errors import ExportError
 
 if TYPE_CHECKING:
+    from exporters.common import Exporter, Option
     from sciatica_quiz.selection import Selection
 
 PROGRESS_THRESHOLD = 2000
 
 
-@click.group()
+class ExportGroup(click.Group):
+    """A group whose subcommands come from the exporter registry."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from exporters import EXPORTERS
+
+        return sorted(EXPORTERS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from exporters import EXPORTERS, load_exporter
+
+        if cmd_name not in EXPORTERS:
+            return None
+        return exporter_command(load_exporter(cmd_name))
+
+
+@click.group(cls=ExportGroup)
 def export() -> None:
-    """Write questions to files: Anki decks or printable handouts.
+    """Write questions to files: Anki decks, printable handouts and more.
 
     \b
     Example:
@@ -29,49 +50,65 @@ def export() -> None:
     """
 
 
-@export.command()
-@selection_options
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The .apkg file to write (replaced atomically).",
-)
-@click.option("--deck-name", type=TEXT, help="Name of the root deck  [default: Sciatica, or your banks' titles]")
-def anki(banks: BankArgs, selection: Selection, output: Path, deck_name: str | None) -> None:
-    """Export an Anki deck (.apkg): one subdeck per topic, every question type.
+def _click_option(option: Option) -> click.Option:
+    """Return the command-line option for one of an exporter's options."""
+    kwargs: dict[str, Any] = {"help": option.help, "show_default": option.show_default, "required": option.required}
+    match option.type:
+        case "text":
+            kwargs["type"] = TEXT
+        case "int":
+            kwargs["type"] = click.IntRange(option.minimum, option.maximum)
+        case "seed":
+            kwargs["type"] = SEED
+        case "choice":
+            kwargs["type"] = click.Choice(option.choices)
+        case "flag":
+            kwargs["is_flag"] = True
+    if option.default is not None:
+        kwargs["default"] = option.default
+    return click.Option([f"--{option.name}", option.parameter], **kwargs)
 
-    Re-importing a newer export updates notes in place and keeps review history, as long as
-    question ids stay the same; bump a question's `revised:` date when you change it.
 
-    \b
-    Example:
-      sciatica-quiz export anki -o sciatica.apkg --topic assessment --deck-name "Sciatica red flags"
-    """
-    from exporters.anki import deck_name_problem, default_deck_name, export_anki
-    from sciatica_quiz.selection import select
-    from sciatica_quiz.stats import plural
+def exporter_command(exporter: Exporter) -> click.Command:
+    """Return the `export NAME` command for an exporter."""
 
-    if deck_name is not None and (problem := deck_name_problem(deck_name)):
-        raise click.BadParameter(problem, param_hint="--deck-name")
-    to_stdout = str(output) == "-"
-    if to_stdout and sys.stdout.isatty():
-        raise ExportError("an .apkg package is binary and would garble the terminal; give a file name, e.g. -o deck.apkg")
-    library = banks.load()
-    questions = select(library, selection)
-    name = deck_name or default_deck_name(library, questions)
-    if len(questions) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
-        with click.progressbar(length=len(questions), label="Exporting", file=sys.stderr) as bar:
-            report = export_anki(library, questions, output, name, progress=bar.update)
-    else:
-        report = export_anki(library, questions, output, name)
-    where = "the package to standard output" if to_stdout else report.path
-    click.echo(
-        f"Wrote {where}: {plural(report.notes, 'note')}, {plural(report.cards, 'card')} "
-        f"in {plural(len(report.decks) - 1, 'subdeck')} of '{name}'",
-        err=to_stdout,
+    @selection_options
+    def run(banks: BankArgs, selection: Selection, output: Path, **options: Any) -> None:
+        from sciatica_quiz.selection import select
+
+        to_stdout = str(output) == "-"
+        if to_stdout and exporter.binary and sys.stdout.isatty():
+            raise ExportError(
+                f"an {exporter.extensions[0]} file is binary and would garble the terminal; give a file name",
+                option="output",
+                value=f"sciatica{exporter.extensions[0]}",
+            )
+        library = banks.load()
+        questions = select(library, selection)
+        if exporter.progress and len(questions) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
+            with click.progressbar(length=len(questions), label="Exporting", file=sys.stderr) as bar:
+                report = exporter.write(library, questions, output, progress=bar.update, **options)
+        else:
+            report = exporter.write(library, questions, output, **options)
+        for path, what in report.files:
+            if path == "-":
+                if exporter.binary:
+                    click.echo(f"Wrote the package to standard output: {what}", err=True)
+            else:
+                click.echo(f"Wrote {path}: {what}")
+
+    params: list[click.Parameter] = [
+        click.Option(
+            ["-o", "--output"],
+            required=True,
+            type=click.Path(allow_dash=True, path_type=Path),
+            help="The file to write (replaced atomically); '-' writes to standard output.",
+        ),
+        *(_click_option(o) for o in exporter.options),
+    ]
+    command = click.Command(
+        exporter.name, callback=run, params=params, help=inspect.cleandoc(exporter.help), short_help=exporter.summary
     )
-
-
-export.add_command(handout)
+    # The selection options were added to `run` by its decorator; Click reads them from there.
+    command.params = [*getattr(run, "__click_params__", [])[::-1], *params]
+    return command

@@ -6,9 +6,12 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from sciatica_quiz.model import Library
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The question types, spelled out so that `--help` need not import the model (a test holds them
@@ -44,7 +47,7 @@ class BankArgs:
     paths: tuple[Path, ...] = ()
     builtin: bool = True
 
-    def load(self) -> Any:
+    def load(self) -> Library:
         """Load the library (imported here so `--help` stays light)."""
         from sciatica_quiz.loader import load_library
 
@@ -75,7 +78,7 @@ def bank_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _complete_from_banks(ctx: click.Context, values: Callable[[Any], list[str]], incomplete: str) -> list[str]:
+def _complete_from_banks(ctx: click.Context, values: Callable[[Library], list[str]], incomplete: str) -> list[str]:
     """Return completions drawn from the banks the command line names so far; none on any error."""
     from sciatica_quiz.errors import QuizError
 
@@ -96,7 +99,7 @@ def complete_topic(ctx: click.Context, param: click.Parameter, incomplete: str) 
 def complete_tag(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Complete --tag with every tag of the loaded banks and the '::' parents of nested tags."""
 
-    def tags(library: Any) -> list[str]:
+    def tags(library: Library) -> list[str]:
         found = {t for q in library.questions for t in q.tags}
         parents = {t.rsplit("::", 1)[0] for t in found if "::" in t}
         return sorted(found | parents)

@@ -7,7 +7,7 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,8 +18,9 @@ from sciatica_quiz.cli.options import SEED, BankArgs, selection_options
 from sciatica_quiz.errors import exit_interrupted
 
 if TYPE_CHECKING:
+    from sciatica_quiz.cli.render import Style
+    from sciatica_quiz.model import Source
     from sciatica_quiz.selection import Selection
-    from sciatica_quiz.session import Style
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_WIDTH = 100
@@ -44,28 +45,39 @@ STYLES: dict[str, dict[str, Any]] = {
 
 
 class TerminalUI:
-    """Adapt a session to the terminal: styled, wrapped output and line input that survives pipes."""
+    """Adapt a session to the terminal: events rendered as styled, wrapped text; input read by line."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Mapping[str, Source] | None = None) -> None:
         # NO_COLOR (https://no-color.org) wins; otherwise Click strips styles when not a terminal.
         self.color: bool | None = False if os.environ.get("NO_COLOR") else None
         self.tty = sys.stdin.isatty() and sys.stdout.isatty()
         self.interrupted = False
+        self.sources: Mapping[str, Source] = sources or {}
         if self.tty:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (line editing and history for input())
+
+    def emit(self, event: object) -> None:
+        """Show what happened in the session."""
+        from sciatica_quiz.cli.render import lines
+
+        for text, style in lines(event, self.sources):
+            self.show(text, style)
 
     def show(self, text: str = "", style: Style = "plain") -> None:
         """Print a line, wrapped to the terminal with a hanging indent for lettered items."""
         for line in self._wrap(printable(text)):
             click.echo(click.style(line, **STYLES.get(style, {})), color=self.color)
 
-    def ask(self, prompt: str) -> str | None:
+    def ask(self, request: object) -> str | None:
         """Read a line; None at end of input or on Ctrl-C (then the session ends with a summary)."""
+        from sciatica_quiz.cli.render import prompt
+
+        text = printable(prompt(request))
         try:
             if self.tty:
-                return input(printable(prompt))
-            click.echo(printable(prompt), nl=False)
+                return input(text)
+            click.echo(text, nl=False)
             line = sys.stdin.readline()
             # Piped input is not echoed by a terminal; echo it so the transcript reads as typed.
             click.echo(line.rstrip("\r\n"))
@@ -158,7 +170,7 @@ def quiz(
 
     library = banks.load()
     pool = select(library, selection)
-    ui = TerminalUI()
+    ui = TerminalUI(library.sources)
     with Store.open(data_dir) as store:
         carried: list[str] = []
         if retry_missed:
@@ -212,7 +224,7 @@ def study(
 
     library = banks.load()
     questions = select(library, selection)
-    ui = TerminalUI()
+    ui = TerminalUI(library.sources)
     with Store.open(data_dir) as store:
         session = StudySession(store, questions, library.sources, new_per_day, limit, seed)
         summary = session.run(ui)
@@ -234,14 +246,15 @@ def progress(banks: BankArgs, selection: Selection, as_json: bool, data_dir: Pat
     Example:
       sciatica-quiz progress --json
     """
+    from sciatica_quiz.cli.render import progress_lines
     from sciatica_quiz.selection import select
     from sciatica_quiz.store import Store
-    from sciatica_quiz.study import progress_lines, progress_report
+    from sciatica_quiz.study import progress_report
 
     library = banks.load()
     with Store.open(data_dir) as store:
         report = progress_report(store, select(library, selection))
     if as_json:
-        echo_json(report)
+        echo_json(report.to_json())
     else:
         click.echo("\n".join(progress_lines(report)))

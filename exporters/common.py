@@ -1,0 +1,101 @@
+"""What every exporter shares: how it declares itself to the command line, and small helpers.
+
+An exporter module defines `EXPORTER = Exporter(...)`: its name, what it writes, its options and one
+function `write(library, questions, output, **options) -> ExportReport`. The command line builds
+`sciatica-quiz export NAME` from that declaration (see exporters.EXPORTERS), so a new output format
+is one module plus its tests. Exporters use the model, these helpers and sciatica_quiz.output for
+atomic writes; never the loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from sciatica_quiz.model import Library, Question
+from sciatica_quiz.output import STDOUT, atomic_path, check_target, open_output, write_failed
+from sciatica_quiz.speed import collector_paused
+
+__all__ = [
+    "STDOUT",
+    "ExportReport",
+    "Exporter",
+    "Option",
+    "Writer",
+    "atomic_path",
+    "check_target",
+    "collector_paused",
+    "open_output",
+    "stable_order",
+    "write_failed",
+]
+
+OptionType = Literal["text", "int", "seed", "choice", "flag"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option an exporter takes; the command line offers it as `--name` (see cli/export.py).
+
+    `type` is text (a printable string), int (from `minimum` to `maximum`), seed (any 64-bit
+    integer), choice (one of `choices`) or flag. `required` options have no default.
+    """
+
+    name: str
+    help: str
+    type: OptionType = "text"
+    choices: tuple[str, ...] = ()
+    default: str | int | bool | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    required: bool = False
+    show_default: bool = False
+
+    @property
+    def parameter(self) -> str:
+        """Return the keyword the exporter's write function takes: 'deck-name' → 'deck_name'."""
+        return self.name.replace("-", "_")
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote: each file (or '-') with a short description of its contents."""
+
+    files: tuple[tuple[str, str], ...]
+
+
+class Writer(Protocol):
+    """An exporter's entry point."""
+
+    def __call__(
+        self, library: Library, questions: Sequence[Question], output: str | Path, **options: object
+    ) -> ExportReport:
+        """Write the questions to `output` ('-' for standard output where allowed)."""
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An output format, as an exporter module declares it.
+
+    `help` is the command's help text (it ends with an example); `binary` outputs are never
+    written to a terminal; `progress` exporters take a `progress(n)` callback for big exports.
+    """
+
+    name: str
+    summary: str
+    help: str
+    extensions: tuple[str, ...]
+    write: Callable[..., ExportReport]
+    options: tuple[Option, ...] = ()
+    binary: bool = False
+    progress: bool = False
+
+
+def stable_order(items: Sequence[str], key: str) -> list[str]:
+    """Return items in an order fixed by `key` alone, so every export of a question shows the same order."""
+    keyed = [(hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest(), item) for item in items]
+    keyed.sort()
+    return [item for _, item in keyed]
