@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from synth import write_bank
 
-from exporters.handout import Kind, build_handout, write_handouts
+from exporters.handout import HandoutKind, build_handout, write_handouts
 from sciatica_quiz.errors import QuizError
 from sciatica_quiz.loader import load_library
 
@@ -45,7 +45,7 @@ def bench(name: str, paths: list[Path], builtin: bool, out: Path) -> None:
         print(f"{name}: banks do not load, skipped ({str(exc).splitlines()[0]})")
         return
     questions = library.questions
-    guide, build = timed(lambda: build_handout(library, questions, Kind.STUDY_GUIDE))
+    guide, build = timed(lambda: build_handout(library, questions, HandoutKind.STUDY_GUIDE))
     print(f"{name}: {len(questions)} questions, {len(guide.references)} sources")
     print(f"  load banks         {load:7.3f} s")
     print(f"  build model        {build:7.3f} s")
@@ -61,7 +61,9 @@ def bench(name: str, paths: list[Path], builtin: bool, out: Path) -> None:
         args += ["--bank", str(p)]
     command = [sys.executable, "-m", "sciatica_quiz", *args]
     _, whole = timed(lambda: subprocess.run(command, check=True, capture_output=True))
-    verdict = "" if not builtin else ("  (target < 2 s: met)" if whole < TARGET else "  (target < 2 s: MISSED)")
+    verdict = (
+        "" if not builtin else ("  (target < 2 s: met)" if whole < TARGET else "  (target < 2 s: MISSED)")
+    )
     print(f"  whole command, PDF {whole:7.3f} s{verdict}")
 
 

@@ -72,7 +72,9 @@ class Row:
         return value is not None and value <= self.limit
 
 
-def paired_row(what: str, baseline: str, base: list[float], ours: list[float], target: str, limit: float) -> Row:
+def paired_row(
+    what: str, baseline: str, base: list[float], ours: list[float], target: str, limit: float
+) -> Row:
     """Return a row from paired runs: medians of each, and the median of the per-round ratios."""
     ratios = [o / b for b, o in zip(base, ours, strict=True)]
     return Row(what, baseline, statistics.median(base), statistics.median(ours), "s", target, limit,
@@ -123,14 +125,18 @@ def cli() -> list[str]:
 def wall(cmd: Sequence[str], env: dict[str, str]) -> float:
     """Return the wall time of one run of a command, which must succeed."""
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    subprocess.run(
+        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True
+    )
     return time.perf_counter() - start
 
 
 def first_prompt(cmd: Sequence[str], env: dict[str, str]) -> float:
     """Return the seconds until a quiz or study session shows its first prompt; then answer q."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stdin is not None
     seen = b""
     while not PROMPT.search(seen):
@@ -231,7 +237,9 @@ class Bench:
             lambda: wall([sys.executable, "-c", "import click"], self.off),
             lambda: wall([*self.cli, "--help"], self.off),
         )
-        return [paired_row("`sciatica-quiz --help`", "`python -c 'import click'`", click_t, help_t, "≤ 1.5×", 1.5)]
+        return [
+            paired_row("`sciatica-quiz --help`", "`python -c 'import click'`", click_t, help_t, "≤ 1.5×", 1.5)
+        ]
 
     def cold_validate(self, n: int) -> float:
         return wall([*self.cli, "validate", str(self.banks[n])], self.fresh_cache(n))
@@ -240,15 +248,24 @@ class Bench:
         bank = str(self.banks[10_000])
         code = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
         yaml_t, ours_t = alternate(
-            self.runs, lambda: wall([sys.executable, "-c", code, bank], self.off), lambda: self.cold_validate(10_000)
+            self.runs,
+            lambda: wall([sys.executable, "-c", code, bank], self.off),
+            lambda: self.cold_validate(10_000),
         )
         self.figures["validate-10k"] = statistics.median(ours_t)
-        return [paired_row("`validate` 10k (first run)", "bare `yaml.load` (CSafeLoader)", yaml_t, ours_t, "≤ 1.5×", 1.5)]
+        return [
+            paired_row(
+                "`validate` 10k (first run)", "bare `yaml.load` (CSafeLoader)", yaml_t, ours_t, "≤ 1.5×", 1.5
+            )
+        ]
 
     def cache(self) -> list[Row]:
         rows = []
         bank = str(self.banks[10_000])
-        for name, args in (("validate", ["validate", bank]), ("list", ["list", "--no-builtin", "--bank", bank])):
+        for name, args in (
+            ("validate", ["validate", bank]),
+            ("list", ["list", "--no-builtin", "--bank", bank]),
+        ):
             cold_t, warm_t = alternate(
                 self.runs,
                 lambda a=args: wall([*self.cli, *a], self.fresh_cache(10_000)),
@@ -269,7 +286,11 @@ class Bench:
             lambda: self.anki_child("ours", 10_000)["seconds"],
         )
         self.figures["anki-10k"] = statistics.median(ours_t)
-        return [paired_row("`export anki` 10k", "bare genanki, 2-field notes", bare_t, ours_t, "≤ 1.2× (aim < 1.0×)", 1.2)]
+        return [
+            paired_row(
+                "`export anki` 10k", "bare genanki, 2-field notes", bare_t, ours_t, "≤ 1.2× (aim < 1.0×)", 1.2
+            )
+        ]
 
     def ensure_cache(self, n: int) -> None:
         if not self.caches[n].is_dir():
@@ -278,8 +299,18 @@ class Bench:
     def handout(self) -> list[Row]:
         self.ensure_cache(10_000)
         out = self.work / "guide.pdf"
-        args = ["export", "handout", "--kind", "study-guide", "--no-builtin", "--bank", str(self.banks[10_000])]
-        times = [wall([*self.cli, *args, "-o", str(out)], self.warm[10_000]) for _ in range(max(1, self.runs - 2))]
+        args = [
+            "export",
+            "handout",
+            "--kind",
+            "study-guide",
+            "--no-builtin",
+            "--bank",
+            str(self.banks[10_000]),
+        ]
+        times = [
+            wall([*self.cli, *args, "-o", str(out)], self.warm[10_000]) for _ in range(max(1, self.runs - 2))
+        ]
         took = statistics.median(times)
         return [Row("`export handout --format pdf` study guide 10k", "–", None, took, "s", "< 10 s", 10)]
 
@@ -303,7 +334,17 @@ class Bench:
         ours = self.anki_child("ours", 100_000)
         self.figures["anki-100k"] = ours["seconds"]
         b, o = rss_mb(bare["rss"]), rss_mb(ours["rss"])
-        return [Row("peak memory during `export anki` 100k", "bare genanki, 2-field notes", b, o, "MB", "≤ 1.5×", 1.5)]
+        return [
+            Row(
+                "peak memory during `export anki` 100k",
+                "bare genanki, 2-field notes",
+                b,
+                o,
+                "MB",
+                "≤ 1.5×",
+                1.5,
+            )
+        ]
 
     def growth(self) -> list[Row]:
         f = self.figures
@@ -354,7 +395,9 @@ def main() -> None:
         run_child(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs: a rough table in about a minute or two")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs: a rough table in about a minute or two"
+    )
     parser.add_argument("--runs", type=int, help="runs per row for the 10k rows (default 5, quick 2)")
     parser.add_argument("--only", nargs="+", choices=ROWS, help="run only these rows")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -368,7 +411,9 @@ def main() -> None:
         for name in opts.only or ROWS:
             print(f"  running {name} …", file=sys.stderr, flush=True)
             rows += getattr(bench, name)()
-    print(f"Medians of {runs} runs ({runs * 3} for --help and start-up, {runs * 2} for export anki); 100k rows: one run.")
+    print(
+        f"Medians of {runs} runs ({runs * 3} for --help and start-up, {runs * 2} for export anki); 100k rows: one run."
+    )
     print()
     print_table(rows, opts.markdown)
     print(f"\nTotal benchmark time {time.perf_counter() - start:.0f} s")

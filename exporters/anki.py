@@ -40,6 +40,7 @@ from exporters.common import (
     write_failed,
 )
 from sciatica_quiz.errors import ExportError
+from sciatica_quiz.model import LETTERS as LOWER_LETTERS
 from sciatica_quiz.model import (
     Cloze,
     Library,
@@ -83,7 +84,7 @@ INSTRUCTIONS: dict[QuestionType, str] = {
     QuestionType.MATCHING: "Match each numbered item to a lettered one.",
     QuestionType.CLOZE: "Fill in the blank.",
 }
-LETTERS = "ABCDEFGH"
+LETTERS = LOWER_LETTERS.upper()
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
@@ -242,9 +243,13 @@ def _choices_html(q: MultipleChoice | MultipleAnswer, order: list[str]) -> tuple
         front.append(f'<div class="choice"><span class="letter">{letter}.</span> {text}</div>')
         # A tick as well as colour, so the answer reads in black and white and for colour-blind students.
         if choice in q.correct:
-            back.append(f'<div class="choice correct"><span class="mark">✓</span><span class="letter">{letter}.</span> {text}</div>')
+            back.append(
+                f'<div class="choice correct"><span class="mark">✓</span><span class="letter">{letter}.</span> {text}</div>'
+            )
         else:
-            back.append(f'<div class="choice"><span class="mark"></span><span class="letter">{letter}.</span> {text}</div>')
+            back.append(
+                f'<div class="choice"><span class="mark"></span><span class="letter">{letter}.</span> {text}</div>'
+            )
     return "".join(front), "".join(back)
 
 
@@ -317,7 +322,9 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
             choices, answer = "", q.answer_text()
         case ShortAnswer():
             extra = q.accepted[1:]
-            also = f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
+            also = (
+                f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
+            )
             choices, answer = "", escape(q.accepted[0]) + also
         case _:
             assert_never(q)
@@ -374,7 +381,9 @@ def export_anki(
     deck_name = deck_name.strip()
     if str(path) != STDOUT and check_target(path).suffix.lower() != ".apkg":
         raise ExportError(
-            f"{path}: an Anki package's name must end in .apkg, or Anki will not open it", option="output", value="deck.apkg"
+            f"{path}: an Anki package's name must end in .apkg, or Anki will not open it",
+            option="output",
+            value="deck.apkg",
         )
     deck_names = {q.topic: f"{deck_name}::{topic_title(q.topic)}" for q in questions}
     deck_ids = {topic: deck_id(name) for topic, name in deck_names.items()}
@@ -397,7 +406,28 @@ def export_anki(
             for ord_ in ords:
                 # The cards table's columns: id, nid, did, ord, mod, usn, type, queue, due (the new
                 # card's position), ivl, factor, reps, lapses, left, odue, odid, flags, data.
-                cards.append((next(ids), nid, deck_ids[q.topic], ord_, mod, -1, 0, 0, position + 1, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+                cards.append(
+                    (
+                        next(ids),
+                        nid,
+                        deck_ids[q.topic],
+                        ord_,
+                        mod,
+                        -1,
+                        0,
+                        0,
+                        position + 1,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "",
+                    )
+                )
             if progress is not None:
                 progress(1)
 
@@ -492,7 +522,10 @@ def _write_zip(db_path: Path, target: Path) -> None:
     is the biggest thing the process would hold.
     """
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        with open(db_path, "rb") as src, zf.open(_member("collection.anki2", db_path.stat().st_size), "w") as dest:
+        with (
+            open(db_path, "rb") as src,
+            zf.open(_member("collection.anki2", db_path.stat().st_size), "w") as dest,
+        ):
             shutil.copyfileobj(src, dest, 1024 * 1024)
         with zf.open(_member("media", 2), "w") as dest:
             dest.write(b"{}")

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from exporters.common import STDOUT, Exporter, ExportReport, Option, collector_paused, open_output
 from sciatica_quiz.errors import ExportError
+from sciatica_quiz.model import LETTERS as LOWER_LETTERS
 from sciatica_quiz.model import (
     Cloze,
     Library,
@@ -45,7 +46,7 @@ from sciatica_quiz.model import (
 from sciatica_quiz.selection import default_name
 from sciatica_quiz.text import plural
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LETTERS = LOWER_LETTERS.upper()
 FORMATS = ("pdf", "html", "md")
 PAPERS = ("letter", "a4")
 DEFAULT_SEED = 1
@@ -280,7 +281,11 @@ def build_handout(
             items = []
             for q in group:
                 n += 1
-                shuffle = None if kind is HandoutKind.STUDY_GUIDE else random.Random(f"{seed}:{version or ''}:{q.uid}")
+                shuffle = (
+                    None
+                    if kind is HandoutKind.STUDY_GUIDE
+                    else random.Random(f"{seed}:{version or ''}:{q.uid}")
+                )
                 item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
                 items.append(_without_answers(item) if kind is HandoutKind.WORKSHEET else item)
             sections.append(Section(heading, tuple(items)))
@@ -304,7 +309,9 @@ def _by_topic(library: Library, questions: Sequence[Question]) -> list[tuple[str
     return [(topic_title(t), groups[t]) for t in topic_order(groups)]
 
 
-def _references(library: Library, questions: Sequence[Question]) -> tuple[tuple[Reference, ...], dict[str, int]]:
+def _references(
+    library: Library, questions: Sequence[Question]
+) -> tuple[tuple[Reference, ...], dict[str, int]]:
     cited = library.cited_sources(questions)
     refs = tuple(Reference(i, s.citation(), s.url) for i, s in enumerate(cited, 1))
     return refs, {s.id: i for i, s in enumerate(cited, 1)}
@@ -357,7 +364,9 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
                 for s in q.segments
             )
             answers = [b.answer for b in q.blanks]
-            answer = answers[0] if len(answers) == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
+            answer = (
+                answers[0] if len(answers) == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
+            )
             instruction = "Fill in the blank." if len(answers) == 1 else "Fill in the blanks."
             extra = dict(cloze=cloze, blanks=len(answers), mark=answer, answer=answer)
         case Matching():
@@ -431,7 +440,9 @@ def exam_versions(
 ) -> list[tuple[Handout, Handout]]:
     """Return (worksheet, key) for versions A, B, C …, each with its own question and choice order."""
     if not 1 <= versions <= MAX_VERSIONS:
-        raise ExportError(f"the number of versions must be 1 to {MAX_VERSIONS}, not {versions}", option="versions")
+        raise ExportError(
+            f"the number of versions must be 1 to {MAX_VERSIONS}, not {versions}", option="versions"
+        )
     return [
         (
             build_handout(library, questions, HandoutKind.WORKSHEET, version=v, **options),
@@ -454,9 +465,17 @@ def plan_handouts(
     if versions is None:
         return [(output, build_handout(library, questions, kind, **options))]
     if kind is not HandoutKind.WORKSHEET:
-        raise ExportError("versions are worksheets, each with its key; ask for a worksheet", option="kind", value="worksheet")
+        raise ExportError(
+            "versions are worksheets, each with its key; ask for a worksheet",
+            option="kind",
+            value="worksheet",
+        )
     if str(output) == STDOUT:
-        raise ExportError("versions are several files; give a file name, not standard output", option="output", value="exam.pdf")
+        raise ExportError(
+            "versions are several files; give a file name, not standard output",
+            option="output",
+            value="exam.pdf",
+        )
     planned: list[tuple[str | Path, Handout]] = []
     for sheet, key in exam_versions(library, questions, versions, **options):
         sheet_path, key_path = version_paths(output, sheet.version or "")
@@ -471,9 +490,13 @@ def infer_format(path: str | Path, fmt: str | None) -> str:
     """Return the output format: the one given, or the one the file suffix names."""
     if str(path) == STDOUT:
         if fmt is None:
-            raise ExportError("writing to standard output needs the HTML or Markdown format", option="format", value="html")
+            raise ExportError(
+                "writing to standard output needs the HTML or Markdown format", option="format", value="html"
+            )
         if fmt == "pdf":
-            raise ExportError("a PDF cannot go to standard output; give a file name", option="output", value="handout.pdf")
+            raise ExportError(
+                "a PDF cannot go to standard output; give a file name", option="output", value="handout.pdf"
+            )
         return fmt
     suffix = Path(path).suffix.lower()
     named = SUFFIXES.get(suffix)
@@ -487,7 +510,10 @@ def infer_format(path: str | Path, fmt: str | None) -> str:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
     if named is not None and named != fmt:
-        raise ExportError(f"{path}: the name says {named} but the format asked for is {fmt}; rename the file or leave the format out", option="format")
+        raise ExportError(
+            f"{path}: the name says {named} but the format asked for is {fmt}; rename the file or leave the format out",
+            option="format",
+        )
     return fmt
 
 
@@ -504,7 +530,9 @@ def render(handout: Handout, fmt: str, template: Path | None = None) -> bytes:
         return renderers[fmt](handout, template)
 
 
-def write_handouts(outputs: Sequence[tuple[str | Path, Handout]], fmt: str, template: Path | None = None) -> None:
+def write_handouts(
+    outputs: Sequence[tuple[str | Path, Handout]], fmt: str, template: Path | None = None
+) -> None:
     """Render every handout first, then write each file atomically, so a failed render writes nothing."""
     rendered = [(path, render(h, fmt, template)) for path, h in outputs]
     for path, data in rendered:
@@ -694,7 +722,9 @@ def _md_matching(item: HandoutItem, study: bool) -> str:
     rows = ["| | Item | | Match |", "|---|---|---|---|"]
     for i in range(max(len(item.pairs), len(item.options))):
         left = f"{item.pairs[i].number}. {_md_cell(item.pairs[i].text)}" if i < len(item.pairs) else ""
-        letter, right = (item.options[i].letter, _md_cell(item.options[i].text)) if i < len(item.options) else ("", "")
+        letter, right = (
+            (item.options[i].letter, _md_cell(item.options[i].text)) if i < len(item.options) else ("", "")
+        )
         line = r"\_" * 4 if left else ""
         rows.append(f"| {line} | {left} | {f'**{letter}.**' if letter else ''} | {right} |")
     return "\n".join(rows)
@@ -722,6 +752,7 @@ def _md_cloze(kind: HandoutKind, item: HandoutItem) -> str:
 
 def _md_strong(text: str, before: str, after: str) -> str:
     """Return escaped text in bold: **text**, or <b>text</b> where CommonMark would show the asterisks."""
+
     # '**' opens only before a letter or after a space or punctuation, and closes likewise; between
     # `before` and `after`, 'a**(b)**c' would not be bold.
     def punctuation(ch: str, maybe: bool) -> bool:
@@ -756,7 +787,9 @@ def write(
     options = {"seed": seed, "title": title, "subtitle": subtitle, "paper": paper}
     planned = plan_handouts(library, questions, kind, output, versions, **options)
     write_handouts(planned, fmt)
-    return ExportReport(tuple((str(path), f"{doc.label}, {plural(len(doc.items), 'question')}") for path, doc in planned))
+    return ExportReport(
+        tuple((str(path), f"{doc.label}, {plural(len(doc.items), 'question')}") for path, doc in planned)
+    )
 
 
 EXPORTER = Exporter(

@@ -104,7 +104,7 @@ SOURCE_FIELDS: tuple[Field, ...] = (
     Field("id", "slug", "slug, cited by questions; one definition per id", required=True),
     Field("title", "text", "the title of the work", required=True),
     Field("authors", "text", "as `Surname AB, Surname C`", required_doc="`authors` or `publisher`"),
-    Field("publisher", "text", "a journal, publisher or organisation", required_doc="`authors` or `publisher`"),
+    Field("publisher", "text", "a journal, publisher or organization", required_doc="`authors` or `publisher`"),
     Field("year", "integer", "a whole number; for an undated web page leave it out and say \"undated\" in the note"),
     Field("url", "url", "where a public copy is"),
     Field("note", "text", "anything else: what was checked, page numbers"),
@@ -128,7 +128,9 @@ _TEXTS: dict[str, Any] = {"type": "array", "items": _TEXT, "minItems": 1}
 ANSWERS: dict[QuestionType, AnswerSpec] = {
     QuestionType.MULTIPLE_CHOICE: AnswerSpec("one of the choices, written exactly as in `choices`", _TEXT),
     QuestionType.MULTIPLE_ANSWER: AnswerSpec("a list of choices (one or more)", _TEXTS),
-    QuestionType.TRUE_FALSE: AnswerSpec("`true` or `false` (not `yes`/`no`, and not in quotes)", {"type": "boolean"}),
+    QuestionType.TRUE_FALSE: AnswerSpec(
+        "`true` or `false` (not `yes`/`no`, and not in quotes)", {"type": "boolean"}
+    ),
     QuestionType.SHORT_ANSWER: AnswerSpec(
         "a string, or a list of every accepted answer; answers are compared ignoring case, spacing, punctuation "
         "and dash style, with a small typo allowed in longer answers",
@@ -169,11 +171,16 @@ def _value_schema(f: Field) -> dict[str, Any]:
             return {"type": "array", "items": _TEXT, "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES,
                     "uniqueItems": True}  # fmt: skip
         case "answer":
-            return {"description": "Depends on type: " + "; ".join(_plain(a.doc) for a in ANSWERS.values()) + "."}
+            return {
+                "description": "Depends on type: " + "; ".join(_plain(a.doc) for a in ANSWERS.values()) + "."
+            }
         case "url":
             return {"type": "string", "format": "uri", **described}
         case "source-list":
-            return {"type": "array", "items": _object_schema(SOURCE_FIELDS, "A bibliography entry questions cite by id.")}
+            return {
+                "type": "array",
+                "items": _object_schema(SOURCE_FIELDS, "A bibliography entry questions cite by id."),
+            }
         case "question-list":
             return {"type": "array", "items": question_schema(), "minItems": 1}
     raise ValueError(f"no schema for values read as {f.value!r}")
@@ -200,7 +207,9 @@ def question_schema() -> dict[str, Any]:
     schema = _object_schema(QUESTION_FIELDS)
     rules = []
     for qtype in QuestionType:
-        then: dict[str, Any] = {"required": [f.key for f in QUESTION_FIELDS if f.required_for(qtype) and f.required is not True]}
+        then: dict[str, Any] = {
+            "required": [f.key for f in QUESTION_FIELDS if f.required_for(qtype) and f.required is not True]
+        }
         answer = ANSWERS[qtype].schema
         if answer is not None:
             then["properties"] = {"answer": answer}
@@ -255,12 +264,12 @@ DOC_TABLES: dict[str, Callable[[], str]] = {
     "answer": answer_table,
     "source": lambda: field_table(SOURCE_FIELDS),
 }
-_MARKED = re.compile(r"(<!-- table:(\w+) -->\n)(.*?)(\n<!-- /table -->)", re.DOTALL)
+_MARKED = re.compile(r"(<!-- table:(\w+) -->\n)(.*?)(<!-- /table -->)", re.DOTALL)
 
 
 def with_tables(doc: str) -> str:
     """Return the docs text with each marked table replaced by the one generated here."""
-    return _MARKED.sub(lambda m: m.group(1) + DOC_TABLES[m.group(2)]() + m.group(4), doc)
+    return _MARKED.sub(lambda m: m.group(1) + DOC_TABLES[m.group(2)]() + "\n" + m.group(4), doc)
 
 
 def main() -> None:

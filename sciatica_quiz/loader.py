@@ -199,7 +199,9 @@ def _strict_problems(path: str, bank: Bank) -> Iterator[Problem]:
     """Report what strict checking asks beyond the format: a source on every question."""
     for q in bank.questions:
         if not q.sources:
-            yield Problem(path, q.line, f"question '{q.id}': has no sources; strict checking needs at least one")
+            yield Problem(
+                path, q.line, f"question '{q.id}': has no sources; strict checking needs at least one"
+            )
 
 
 def _unknown_sources(

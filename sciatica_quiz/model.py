@@ -238,7 +238,9 @@ def cloze_problems(text: str) -> list[str]:
         elif not typeable(answer):
             problems.append(f"cloze deletion c{n} has only punctuation, which answers are compared without")
         if "::" in hint:
-            problems.append(f"the hint of cloze deletion c{n} contains '::'; a deletion is {{{{cN::answer::hint}}}}")
+            problems.append(
+                f"the hint of cloze deletion c{n} contains '::'; a deletion is {{{{cN::answer::hint}}}}"
+            )
         elif answer and hint and f" {_folded(answer)} " in f" {_folded(hint)} ":
             problems.append(f"the hint of cloze deletion c{n} gives the answer away")
         if text.startswith("}", end + 2):
@@ -317,7 +319,10 @@ class BaseQuestion:
             if not tag or not TAG.match(tag):
                 yield "tags", f"tag {tag!r} must not contain spaces (use '-' or '::')"
             elif tag.startswith("mblex::") and tag not in MBLEX_AREAS:
-                yield "tags", f"unknown MBLEx area tag {tag!r}{did_you_mean(tag, MBLEX_AREAS)}; see docs/bank-format.md"
+                yield (
+                    "tags",
+                    f"unknown MBLEx area tag {tag!r}{did_you_mean(tag, MBLEX_AREAS)}; see docs/bank-format.md",
+                )
         if self.TYPE is not QuestionType.CLOZE and not self.prompt.strip():
             yield "prompt", "needs a prompt"
         yield from self.answer_problems()

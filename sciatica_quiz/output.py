@@ -99,4 +99,3 @@ def open_output(path: str | Path) -> Iterator[BinaryIO]:
         return
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         yield f
-

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sciatica_quiz.errors import SelectionError
-from sciatica_quiz.model import Library, Question, QuestionType
+from sciatica_quiz.model import Library, Question, QuestionType, did_you_mean
 
 BUILTIN_NAME = "Sciatica"
 
@@ -65,7 +64,7 @@ def resolve_topics(library: Library, names: Iterable[str]) -> frozenset[str]:
         topic = by_key.get(topic_key(name))
         if topic is None:
             raise SelectionError(
-                f"unknown topic '{name}'{_hint(topic_key(name), by_key)}; topics: {', '.join(library.topics)}"
+                f"unknown topic '{name}'{did_you_mean(topic_key(name), by_key)}; topics: {', '.join(library.topics)}"
             )
         out.add(topic)
     return frozenset(out)
@@ -79,11 +78,13 @@ def select(library: Library, selection: Selection = Selection()) -> tuple[Questi
     for tag in sorted(selection.tags):
         if not any(_tag_matches(tag, (t,)) for t in all_tags):
             raise SelectionError(
-                f"no question has tag '{tag}'{_hint(tag, all_tags)}; see 'sciatica-quiz stats' for tags"
+                f"no question has tag '{tag}'{did_you_mean(tag, all_tags)}; see 'sciatica-quiz stats' for tags"
             )
     chosen = tuple(q for q in questions if selection.matches(q))
     if not chosen:
-        raise SelectionError("no questions match the selection; ask for fewer topics, tags, types or difficulties")
+        raise SelectionError(
+            "no questions match the selection; ask for fewer topics, tags, types or difficulties"
+        )
     return chosen
 
 
@@ -101,8 +102,3 @@ def default_name(library: Library, questions: Sequence[Question]) -> str:
     titles = list(names)
     joined = ", ".join(titles)
     return joined if len(titles) <= 2 and len(joined) <= 60 else f"{titles[0]} and {len(titles) - 1} more"
-
-
-def _hint(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -300,7 +300,9 @@ class History(Protocol):
     ) -> int:
         """Record the start of a session and return its id; `carried` are earlier misses it retries."""
 
-    def record_answer(self, session_id: int, question: Question, outcome: str, at: datetime | None = None) -> None:
+    def record_answer(
+        self, session_id: int, question: Question, outcome: str, at: datetime | None = None
+    ) -> None:
         """Record one quiz answer, committed at once."""
 
     def finish_session(self, session_id: int, at: datetime | None = None) -> None:
@@ -351,7 +353,9 @@ class QuizSession:
         n = len(self.items)
         ui.emit(QuizStarted(n, self.mode, self.seed))
         sid = (
-            history.start_session("quiz", mode=str(self.mode), seed=self.seed, planned=n, carried=self.carried)
+            history.start_session(
+                "quiz", mode=str(self.mode), seed=self.seed, planned=n, carried=self.carried
+            )
             if history
             else 0
         )

@@ -423,8 +423,12 @@ class Store:
         sid = rows[0]["id"]
         if sid is None:
             return None
-        answers = self._query("SELECT bank, question, outcome FROM answers WHERE session_id = ? ORDER BY id", (sid,))
-        carried = self._query("SELECT bank, question FROM carried WHERE session_id = ? ORDER BY position", (sid,))
+        answers = self._query(
+            "SELECT bank, question, outcome FROM answers WHERE session_id = ? ORDER BY id", (sid,)
+        )
+        carried = self._query(
+            "SELECT bank, question FROM carried WHERE session_id = ? ORDER BY position", (sid,)
+        )
         right = {f"{r['bank']}/{r['question']}" for r in answers if r["outcome"] == "correct"}
         missed = [f"{r['bank']}/{r['question']}" for r in answers if r["outcome"] != "correct"]
         missed += [f"{r['bank']}/{r['question']}" for r in carried]
@@ -585,13 +589,17 @@ def _prepare_folder(folder: Path, path: Path) -> None:
     except FileExistsError:
         raise StoreError(f"data folder {folder} is a file, not a folder; {how}", option="data_dir") from None
     except OSError as exc:
-        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}; {how}", option="data_dir") from None
+        raise StoreError(
+            f"cannot create the data folder {folder}: {exc.strerror}; {how}", option="data_dir"
+        ) from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(f"the data folder {folder} is read-only; {how}", option="data_dir")
     if path.exists() and not path.is_file():
         raise StoreError(f"{path} is not a file; move it away or {how}", option="data_dir")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise StoreError(f"{path} is read-only or unreadable; fix its permissions or {how}", option="data_dir")
+        raise StoreError(
+            f"{path} is read-only or unreadable; fix its permissions or {how}", option="data_dir"
+        )
 
 
 def _damaged(path: Path, why: str) -> StoreError:
@@ -608,7 +616,8 @@ def _error(path: Path, exc: sqlite3.Error) -> StoreError:
     low = msg.lower()
     if "readonly" in low or "read-only" in low or "unable to open" in low:
         return StoreError(
-            f"cannot write the progress store {path} ({msg}); choose a writable folder for it", option="data_dir"
+            f"cannot write the progress store {path} ({msg}); choose a writable folder for it",
+            option="data_dir",
         )
     if "locked" in low or "busy" in low:
         return StoreError(

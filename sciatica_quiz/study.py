@@ -228,7 +228,9 @@ class StudySession:
 
     def _anything_left(self, now: datetime) -> bool:
         """Return whether the session would have more to ask (without taking it)."""
-        return bool(self._new_left and self._new) or any(d <= now + LEARN_AHEAD for d in self._pending.values())
+        return bool(self._new_left and self._new) or any(
+            d <= now + LEARN_AHEAD for d in self._pending.values()
+        )
 
     # -- running --------------------------------------------------------------------------------
 

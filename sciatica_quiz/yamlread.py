@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -40,6 +39,7 @@ from sciatica_quiz.model import (
     Question,
     QuestionType,
     Source,
+    assert_never,
     did_you_mean,
 )
 
@@ -83,7 +83,9 @@ def syntax_hint(problem: str, line: str, opened: int) -> str:
             return "a value containing ': ' must be quoted, e.g. title: \"Class 3: review\""
         return "this line is indented more than the keys above it; line it up with them"
     if problem.startswith("did not find expected '-' indicator"):
-        return "each list item starts with '- ' lined up with the items before it; check this line's indentation"
+        return (
+            "each list item starts with '- ' lined up with the items before it; check this line's indentation"
+        )
     if problem.startswith("did not find expected key"):
         if line.lstrip().startswith("- "):
             return "this list item is not lined up with the '- ' items before it"
@@ -133,7 +135,9 @@ class FileReader:
         """Return the problems found, with a note of how many more were not listed."""
         if not self.not_shown:
             return self.problems
-        more = f"{self.not_shown:,} more problems not shown; fix the first {MAX_PROBLEMS_PER_FILE} and run again"
+        more = (
+            f"{self.not_shown:,} more problems not shown; fix the first {MAX_PROBLEMS_PER_FILE} and run again"
+        )
         return [*self.problems, Problem(self.path, 0, more)]
 
     def compose(self, data: bytes) -> yaml.Node | None:
@@ -150,7 +154,10 @@ class FileReader:
         # items ('[a,a,a,...]') costs ~150x its size. Estimate the items cheaply and refuse early.
         items = 2 * data.count(b"\n") + data.count(b",")
         if items > MAX_YAML_ITEMS:
-            self.fail(0, f"file has about {items:,} YAML items; the limit is {MAX_YAML_ITEMS:,} (split it into several banks)")
+            self.fail(
+                0,
+                f"file has about {items:,} YAML items; the limit is {MAX_YAML_ITEMS:,} (split it into several banks)",
+            )
         try:
             node = yaml.compose(text, Loader=_yaml_loader())
         except yaml.MarkedYAMLError as exc:
@@ -205,9 +212,10 @@ class FileReader:
                 self.note(key_node, f"duplicate key '{key}' (first given on line {first})")
                 continue
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.note(key_node, f"unknown key '{key}'{hint}; allowed: {', '.join(allowed)}")
+                self.note(
+                    key_node,
+                    f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}",
+                )
                 continue
             out[key] = (key_node, value_node)
         return out
@@ -257,7 +265,9 @@ class FileReader:
             word = str(node.value).strip().lower()
             if word in ("true", "false"):
                 return word == "true"
-        shown = f" (not {str(node.value).strip()!r})" if isinstance(node, yaml.ScalarNode) and node.value else ""
+        shown = (
+            f" (not {str(node.value).strip()!r})" if isinstance(node, yaml.ScalarNode) and node.value else ""
+        )
         self.fail(node, f"'{what}' must be true or false{shown}")
 
     def count(self) -> int:
@@ -481,7 +491,10 @@ class _QuestionReader:
             if f.key in self.keys and not f.allowed_for(qtype):
                 self.failed.add(f.key)
                 if f.key == "answer" and qtype is QuestionType.CLOZE:
-                    self.r.note(self.keys["answer"][0], "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'")
+                    self.r.note(
+                        self.keys["answer"][0],
+                        "cloze answers come from the {{c1::...}} deletions in 'text'; remove 'answer'",
+                    )
                 else:
                     allowed = " and ".join(t.value for t in f.only or ())
                     self.r.note(self.keys[f.key][0], f"'{f.key}' is only for {allowed} questions")
@@ -492,7 +505,10 @@ class _QuestionReader:
             return QuestionType(type_text)
         except ValueError:
             names = [t.value for t in QuestionType]
-            self.r.fail(node, f"unknown type '{type_text}'{did_you_mean(type_text, names)}; use one of: {', '.join(names)}")
+            self.r.fail(
+                node,
+                f"unknown type '{type_text}'{did_you_mean(type_text, names)}; use one of: {', '.join(names)}",
+            )
 
     def read_value(self, f: Field, node: yaml.Node) -> object:
         """Read one key's value the way the format defines it."""
@@ -546,12 +562,18 @@ class _QuestionReader:
                 return tuple(pairs)
             case QuestionType.CLOZE:  # pragma: no cover - refused before reading
                 raise AssertionError("cloze questions have no answer key")
-        raise AssertionError(qtype)  # pragma: no cover
+            case _:
+                assert_never(qtype)
 
     def build(self, qtype: QuestionType, values: dict[str, Any], answer: object) -> Question | None:
         """Make the question of this type, or report what its kind's rules find wrong."""
         bank_id, topic, _ = self.bank
-        fields: dict[str, Any] = {"bank": bank_id, "id": self.qid or "x", "topic": topic, "line": line_of(self.node)}
+        fields: dict[str, Any] = {
+            "bank": bank_id,
+            "id": self.qid or "x",
+            "topic": topic,
+            "line": line_of(self.node),
+        }
         fields.update(values)
         fields.setdefault("explanation", "x")  # a missing explanation is reported already
         match qtype:
@@ -573,6 +595,8 @@ class _QuestionReader:
                 fields.setdefault("text", "")
             case QuestionType.MATCHING:
                 fields["pairs"] = answer if isinstance(answer, tuple) else ()
+            case _:
+                assert_never(qtype)
         cls = QUESTION_CLASSES[qtype]
         if self.r.count() == self.before and self.qid is not None:
             try:
@@ -582,7 +606,9 @@ class _QuestionReader:
                 return None
         # Something is already wrong: check the rest against the kind's rules all the same, on an
         # unchecked instance (building a real one would stop at the first broken rule).
-        defaults = {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+        defaults = {
+            f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING
+        }
         draft = object.__new__(cls)
         for name, value in {**defaults, **fields}.items():
             object.__setattr__(draft, name, value)

@@ -36,7 +36,9 @@ os.environ["SCIATICA_QUIZ_CACHE"] = "off"
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep every test's progress store in its own folder, never the user's; run from the repo."""
     monkeypatch.setenv("SCIATICA_QUIZ_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("SCIATICA_QUIZ_CACHE", str(tmp_path.parent / f"{tmp_path.name}-cache"))  # beside tmp_path, which some tests list
+    monkeypatch.setenv(
+        "SCIATICA_QUIZ_CACHE", str(tmp_path.parent / f"{tmp_path.name}-cache")
+    )  # beside tmp_path, which some tests list
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.chdir(REPO)
     return tmp_path / "home"

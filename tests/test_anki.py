@@ -58,7 +58,10 @@ def test_sample_imports_with_every_note_type(tmp_path: Path, collection: Collect
     assert set(note.tags) >= {"topic::anatomy", "difficulty::1", "mblex::anatomy-physiology"}
     card = note.cards()[0]
     assert "Which ventral rami form the sciatic nerve?" in card.question()
-    assert re.search(r'class="choice correct"><span class="mark">✓</span><span class="letter">[A-D]\.</span> L4–S3', card.answer())
+    assert re.search(
+        r'class="choice correct"><span class="mark">✓</span><span class="letter">[A-D]\.</span> L4–S3',
+        card.answer(),
+    )
     assert "The sciatic nerve forms from the ventral rami of L4 to S3" in card.answer()
     assert "A sample textbook" in card.answer()
 

@@ -66,13 +66,17 @@ def test_builtin_banks_come_from_the_cache(cache: Path, monkeypatch: pytest.Monk
 
 def test_editing_a_file_invalidates_its_entry(cache: Path, bank: Path) -> None:
     load_library([bank], builtin=False)
-    bank.write_text(bank.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
     assert load_library([bank], builtin=False).banks[0].title.startswith("Edited ")
     bank.write_bytes(SAMPLE.read_bytes())  # back to the old bytes: the old entry is sound again
     assert load_library([bank], builtin=False) == load_library([SAMPLE], builtin=False)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", pickle.dumps(("key", "value"))[:-3], pickle.dumps(42)])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"not a pickle", pickle.dumps(("key", "value"))[:-3], pickle.dumps(42)]
+)
 def test_a_corrupt_entry_is_ignored_and_rebuilt(cache: Path, bank: Path, garbage: bytes) -> None:
     first = load_library([bank], builtin=False)
     for entry in entries(cache):
@@ -148,7 +152,9 @@ def test_bank_path_is_shown_from_the_current_folder(
     assert load_library([bank], builtin=False).banks[0].path == str(bank)
 
 
-def test_an_unwritable_cache_is_not_an_error(tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_cache_is_not_an_error(
+    tmp_path: Path, bank: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv(ENV_CACHE, str(blocker))

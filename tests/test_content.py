@@ -115,7 +115,9 @@ def test_short_answers_and_cloze_are_typeable() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in (REPO / "decks").glob("*.yaml") if p.name != "sources.yaml"), ids=lambda p: p.name
+    "path",
+    sorted(p for p in (REPO / "decks").glob("*.yaml") if p.name != "sources.yaml"),
+    ids=lambda p: p.name,
 )
 def test_bank_files_validate_alone(path: Path) -> None:
     assert load_library([path], builtin=False) is not None

@@ -26,7 +26,20 @@ NOT_INTS = st.sampled_from(["", " ", "1.5", "1e3", "0x10", "ten", "--", "-", "٣
 TEXTS = st.one_of(
     st.text(max_size=40),
     st.sampled_from(
-        ["", " ", "::", "a::b", "\x00", "\x1b[2J", "\udcff", "‮RTL", "🧠" * 50, "x" * 500, "{{c1::x}}", "<script>"]
+        [
+            "",
+            " ",
+            "::",
+            "a::b",
+            "\x00",
+            "\x1b[2J",
+            "\udcff",
+            "‮RTL",
+            "🧠" * 50,
+            "x" * 500,
+            "{{c1::x}}",
+            "<script>",
+        ]
     ),
 )
 # (command words, option, values); text options that name files are given files in a scratch folder.
@@ -46,8 +59,16 @@ OPTIONS: list[tuple[list[str], str, st.SearchStrategy[str]]] = [
     (["stats"], "--topic", TEXTS),
     (["export", "anki", "-o", "{out}.apkg"], "--deck-name", TEXTS),
     (["export", "anki", "-o", "{out}.apkg"], "--difficulty", st.one_of(EXTREME_INTS, NOT_INTS)),
-    (["export", "handout", "--kind", "worksheet", "-o", "{out}.md"], "--seed", st.one_of(EXTREME_INTS, NOT_INTS)),
-    (["export", "handout", "--kind", "worksheet", "-o", "{out}.md"], "--versions", st.one_of(EXTREME_INTS, NOT_INTS)),
+    (
+        ["export", "handout", "--kind", "worksheet", "-o", "{out}.md"],
+        "--seed",
+        st.one_of(EXTREME_INTS, NOT_INTS),
+    ),
+    (
+        ["export", "handout", "--kind", "worksheet", "-o", "{out}.md"],
+        "--versions",
+        st.one_of(EXTREME_INTS, NOT_INTS),
+    ),
     (["export", "handout", "--kind", "answer-key", "-o", "{out}.html"], "--title", TEXTS),
     (["export", "handout", "--kind", "study-guide", "-o", "{out}.md"], "--subtitle", TEXTS),
     (["export", "handout", "-o", "{out}.md"], "--kind", TEXTS),
@@ -65,7 +86,9 @@ def assert_no_traceback(args: list[str], stdin: str = "q\n") -> None:
         assert result.stderr.startswith(("Error: ", "Usage: ")), (args, result.stderr)
 
 
-@pytest.mark.parametrize(("words", "option", "values"), OPTIONS, ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("words", "option", "values"), OPTIONS, ids=lambda v: v if isinstance(v, str) else None
+)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_extreme_option_values_never_give_a_traceback(

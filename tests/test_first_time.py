@@ -357,7 +357,10 @@ def test_6_questions_coming_back_within_minutes_are_asked_in_the_next_run(tmp_pa
     first = run([*args, "--limit", "2"], input="t\ng\nt\ng\n", catch=False)  # both Good: back in 10 minutes
     assert "Stopped at the limit of 2 answers; study again to go on." in first.stdout
     second = run(args, input="t\ng\nt\ng\nt\ng\n", catch=False)
-    assert "Study: 0 due for review, 2 coming back within minutes, 1 new today (1 not yet studied)." in second.stdout
+    assert (
+        "Study: 0 due for review, 2 coming back within minutes, 1 new today (1 not yet studied)."
+        in second.stdout
+    )
     assert second.stdout.count("next review") == 3
 
 
@@ -367,7 +370,10 @@ def test_21_nothing_to_study_says_how_to_learn_more(tmp_path: Path) -> None:
     run(args, input="t\ne\n", catch=False)  # one new question, known at once: back in days
     later = run(args, input="", catch=False)
     assert "Nothing to study right now: no reviews due and today's 1 new questions are done." in later.stdout
-    assert f"To learn more new questions today: sciatica-quiz study --new 4 --no-builtin --bank {bank}" in later.stdout
+    assert (
+        f"To learn more new questions today: sciatica-quiz study --new 4 --no-builtin --bank {bank}"
+        in later.stdout
+    )
 
 
 def test_21_a_skip_does_not_repeat_the_question_number() -> None:
@@ -429,7 +435,11 @@ class Yaml12Loader(yaml.SafeLoader):
 
 
 Yaml12Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    key: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 Yaml12Loader.add_implicit_resolver(

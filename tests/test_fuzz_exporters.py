@@ -113,7 +113,9 @@ def cloze_texts(draw: st.DrawFn, chars: st.SearchStrategy[str]) -> str:
 
 
 @st.composite
-def questions(draw: st.DrawFn, qtype: QuestionType, index: int, chars: st.SearchStrategy[str]) -> dict[str, Any]:
+def questions(
+    draw: st.DrawFn, qtype: QuestionType, index: int, chars: st.SearchStrategy[str]
+) -> dict[str, Any]:
     """Return one valid question of a type, as the YAML mapping a bank author would write."""
     text = texts(chars)
     q: dict[str, Any] = {"id": f"q{index}", "type": qtype.value}
@@ -127,7 +129,9 @@ def questions(draw: st.DrawFn, qtype: QuestionType, index: int, chars: st.Search
         if qtype is QuestionType.MULTIPLE_CHOICE:
             q["answer"] = draw(st.sampled_from(choices))
         else:
-            q["answer"] = draw(st.lists(st.sampled_from(choices), min_size=1, max_size=len(choices), unique=True))
+            q["answer"] = draw(
+                st.lists(st.sampled_from(choices), min_size=1, max_size=len(choices), unique=True)
+            )
     elif qtype is QuestionType.TRUE_FALSE:
         q["answer"] = draw(st.booleans())
     elif qtype is QuestionType.SHORT_ANSWER:
@@ -189,7 +193,9 @@ def flat(text: str) -> str:
 class _Visible(HTMLParser):
     """Collect the text a browser shows: tags that break lines give a space, inline tags nothing."""
 
-    BREAKS = frozenset({"br", "div", "p", "li", "td", "th", "tr", "table", "hr", "h1", "h2", "h3", "ol", "ul"})
+    BREAKS = frozenset(
+        {"br", "div", "p", "li", "td", "th", "tr", "table", "hr", "h1", "h2", "h3", "ol", "ul"}
+    )
     HIDDEN = frozenset({"style", "script", "title", "head"})
 
     def __init__(self) -> None:
@@ -282,7 +288,11 @@ def test_terminal_quiz_shows_every_field_literally(tmp_path: Path, bank: dict[st
     assert result.exit_code == 0, result.output
     shown = flat(result.stdout)
     for q in library.questions:
-        strings = [flat(s) for s in (q.prompt, q.case, *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair)) if s]
+        strings = [
+            flat(s)
+            for s in (q.prompt, q.case, *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair))
+            if s
+        ]
         strings += [flat(p) for p in cloze_plain(q) if flat(p)]
         for s in strings:
             assert s in shown, s

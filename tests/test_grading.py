@@ -160,7 +160,10 @@ def test_multiple_answer_needs_exactly_the_right_set() -> None:
 # -- true or false --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "ok"), [("t", True), ("T", True), ("true", True), ("True.", True), ("f", False), ("FALSE", False)])
+@pytest.mark.parametrize(
+    ("typed", "ok"),
+    [("t", True), ("T", True), ("true", True), ("True.", True), ("f", False), ("FALSE", False)],
+)
 def test_true_false_words(typed: str, ok: bool) -> None:
     assert verdict(SAMPLE_QS["largest"], typed) is ok
 
@@ -231,7 +234,9 @@ def test_cloze_each_deletion_graded_on_its_own() -> None:
     q = SAMPLE_QS["foramen"]
     assert check(q, Layout(), ["lesser sciatic foramen", "piriformis"]) == Grade(False, (False, True))
     assert check(q, Layout(), ["greater sciatic foramen", "gluteus"]) == Grade(False, (True, False))
-    assert check(q, Layout(), ["greater sciatic foramen", "piriformus"]) == Grade(True, (True, True), ("piriformis",))
+    assert check(q, Layout(), ["greater sciatic foramen", "piriformus"]) == Grade(
+        True, (True, True), ("piriformis",)
+    )
 
 
 def test_cloze_with_three_deletions_in_order() -> None:
@@ -257,7 +262,10 @@ def test_cloze_needs_every_blank_filled() -> None:
 # compartments in bank order: Tibial→Posterior, Superficial fibular→Lateral, Deep fibular→Anterior
 
 
-@pytest.mark.parametrize("typed", ["1a 2b 3c", "1A 2B 3C", "1a,2b,3c", "1-a 2-b 3-c", "1a2b3c", "3c 1a 2b", "abc", "a b c", "1 a 2 b 3 c"])
+@pytest.mark.parametrize(
+    "typed",
+    ["1a 2b 3c", "1A 2B 3C", "1a,2b,3c", "1-a 2-b 3-c", "1a2b3c", "3c 1a 2b", "abc", "a b c", "1 a 2 b 3 c"],
+)
 def test_matching_pair_forms(typed: str) -> None:
     assert verdict(SAMPLE_QS["compartments"], typed)
 
@@ -269,7 +277,10 @@ def test_matching_grades_each_pair() -> None:
 
 def test_matching_follows_the_shown_order_of_answers() -> None:
     q = SAMPLE_QS["compartments"]
-    layout = Layout(lefts=Layout.natural(q).lefts, rights=("Anterior compartment", "Posterior compartment", "Lateral compartment"))
+    layout = Layout(
+        lefts=Layout.natural(q).lefts,
+        rights=("Anterior compartment", "Posterior compartment", "Lateral compartment"),
+    )
     assert verdict(q, "1b 2c 3a", layout=layout)
 
 
@@ -302,7 +313,9 @@ def test_correct_input_is_graded_correct_in_any_shuffled_layout(seed: int) -> No
 
 
 def test_a_front_end_can_grade_a_response_without_typed_input() -> None:
-    assert grade(SAMPLE_QS["divisions"], Response(choices=frozenset({"Tibial nerve", "Common fibular nerve"}))).correct
+    assert grade(
+        SAMPLE_QS["divisions"], Response(choices=frozenset({"Tibial nerve", "Common fibular nerve"}))
+    ).correct
     assert grade(SAMPLE_QS["largest"], Response(truth=True)).correct
     assert not grade(SAMPLE_QS["largest"], Response(truth=False)).correct
 
@@ -313,7 +326,9 @@ def test_invalid_answer_is_a_quiz_error() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(sorted(SAMPLE_QS)), st.lists(st.text(max_size=40), min_size=1, max_size=3), st.randoms())
+@given(
+    st.sampled_from(sorted(SAMPLE_QS)), st.lists(st.text(max_size=40), min_size=1, max_size=3), st.randoms()
+)
 def test_any_typed_text_is_graded_or_gets_a_hint(qid: str, entries: list[str], rng: random.Random) -> None:
     q = SAMPLE_QS[qid]
     layout = Layout.shuffled(q, rng)

@@ -134,7 +134,10 @@ def big_library(sample: Library, copies: int) -> Library:
     for i in range(copies):
         for q in sample.questions:
             mark = f"[copy {i}]"
-            changes: dict[str, object] = {"id": f"{q.id}-{i}", "prompt": f"{q.prompt} {mark}" if q.prompt else ""}
+            changes: dict[str, object] = {
+                "id": f"{q.id}-{i}",
+                "prompt": f"{q.prompt} {mark}" if q.prompt else "",
+            }
             if isinstance(q, MultipleChoice | MultipleAnswer):
                 changes["choices"] = tuple(dataclasses.replace(c, text=f"{c.text} {mark}") for c in q.choices)
             questions.append(dataclasses.replace(q, **changes))  # type: ignore[arg-type]
@@ -155,7 +158,10 @@ def test_worksheet_model_carries_no_answers(sample: Library) -> None:
 
 def test_worksheet_and_key_share_numbering_and_letters(sample: Library) -> None:
     for seed in (1, 2, 3, 99):
-        sheet, key = handout(sample, HandoutKind.WORKSHEET, seed=seed), handout(sample, HandoutKind.ANSWER_KEY, seed=seed)
+        sheet, key = (
+            handout(sample, HandoutKind.WORKSHEET, seed=seed),
+            handout(sample, HandoutKind.ANSWER_KEY, seed=seed),
+        )
         assert [i.number for i in sheet.items] == [i.number for i in key.items]
         assert [i.uid for i in sheet.items] == [i.uid for i in key.items]
         for s, k in zip(sheet.items, key.items, strict=True):
@@ -165,7 +171,8 @@ def test_worksheet_and_key_share_numbering_and_letters(sample: Library) -> None:
 
 def test_seed_shuffles_choices_and_is_repeatable(sample: Library) -> None:
     orders = {
-        seed: tuple(c.text for c in handout(sample, HandoutKind.WORKSHEET, seed=seed).items[0].choices) for seed in range(12)
+        seed: tuple(c.text for c in handout(sample, HandoutKind.WORKSHEET, seed=seed).items[0].choices)
+        for seed in range(12)
     }
     assert len(set(orders.values())) > 1
     assert orders[5] == tuple(c.text for c in handout(sample, HandoutKind.WORKSHEET, seed=5).items[0].choices)
@@ -285,7 +292,9 @@ def test_pdf_pages_have_header_numbers_and_never_split_a_question(sample: Librar
 
 def test_pdf_paper_sizes(sample: Library) -> None:
     for paper, size in (("letter", (612, 792)), ("a4", (595, 842))):
-        page = PdfReader(io.BytesIO(render(handout(sample, HandoutKind.ANSWER_KEY, paper=paper), "pdf"))).pages[0]
+        page = PdfReader(
+            io.BytesIO(render(handout(sample, HandoutKind.ANSWER_KEY, paper=paper), "pdf"))
+        ).pages[0]
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
 
 
@@ -362,7 +371,9 @@ def test_failed_render_leaves_no_file_and_keeps_the_old_one(sample: Library, tmp
 def test_failed_version_writes_none_of_the_set(sample: Library, tmp_path: Path) -> None:
     broken = tmp_path / "broken.html.j2"
     broken.write_text("{{ h.title }}{% if h.kind == 'answer-key' %}{{ h.missing }}{% endif %}")
-    planned = plan_handouts(sample, sample.questions, HandoutKind.WORKSHEET, tmp_path / "exam.html", 2, when=WHEN)
+    planned = plan_handouts(
+        sample, sample.questions, HandoutKind.WORKSHEET, tmp_path / "exam.html", 2, when=WHEN
+    )
     with pytest.raises(ExportError, match="HTML rendering failed"):
         write_handouts(planned, "html", template=broken)
     assert list(tmp_path.iterdir()) == [broken]
@@ -379,7 +390,9 @@ def test_infer_format() -> None:
 # -- the command line ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "start"), [("h.pdf", b"%PDF-"), ("h.html", b"<!DOCTYPE html>"), ("h.md", b"# ")])
+@pytest.mark.parametrize(
+    ("name", "start"), [("h.pdf", b"%PDF-"), ("h.html", b"<!DOCTYPE html>"), ("h.md", b"# ")]
+)
 def test_cli_infers_the_format_from_the_suffix(tmp_path: Path, name: str, start: bytes) -> None:
     out = tmp_path / name
     result = run(["export", "handout", "--kind", "worksheet", "-o", str(out), *SAMPLE_ARGS], catch=False)
@@ -389,9 +402,13 @@ def test_cli_infers_the_format_from_the_suffix(tmp_path: Path, name: str, start:
 
 
 def test_cli_writes_markdown_to_stdout() -> None:
-    result = run(["export", "handout", "--kind", "answer-key", "-o", "-", "--format", "md", *SAMPLE_ARGS], catch=False)
+    result = run(
+        ["export", "handout", "--kind", "answer-key", "-o", "-", "--format", "md", *SAMPLE_ARGS], catch=False
+    )
     assert result.exit_code == 0
-    assert result.output.startswith("# Sample bank with every question type answer key\n")  # named after the bank
+    assert result.output.startswith(
+        "# Sample bank with every question type answer key\n"
+    )  # named after the bank
     assert "**6\\.** **1–" in result.output and "Wrote" not in result.output
 
 
@@ -399,7 +416,18 @@ def test_cli_worksheet_and_key_match_for_the_same_seed(tmp_path: Path) -> None:
     texts = {}
     for kind in ("worksheet", "answer-key"):
         out = tmp_path / f"{kind}.pdf"
-        args = ["export", "handout", "--kind", kind, "--seed", "42", "--type", "multiple_choice", "-o", str(out)]
+        args = [
+            "export",
+            "handout",
+            "--kind",
+            kind,
+            "--seed",
+            "42",
+            "--type",
+            "multiple_choice",
+            "-o",
+            str(out),
+        ]
         assert run([*args, *SAMPLE_ARGS], catch=False).exit_code == 0
         texts[kind] = pdf_text(out.read_bytes())
     assert f"1. {_letter_of(texts['worksheet'], 'L4–S3')} L4–S3" in texts["answer-key"]
@@ -408,12 +436,26 @@ def test_cli_worksheet_and_key_match_for_the_same_seed(tmp_path: Path) -> None:
 
 def test_cli_versions_write_a_worksheet_and_key_each(tmp_path: Path) -> None:
     out = tmp_path / "exam.md"
-    args = ["export", "handout", "--kind", "worksheet", "--versions", "3", "--title", "Midterm", "-o", str(out)]
+    args = [
+        "export",
+        "handout",
+        "--kind",
+        "worksheet",
+        "--versions",
+        "3",
+        "--title",
+        "Midterm",
+        "-o",
+        str(out),
+    ]
     result = run([*args, *SAMPLE_ARGS], catch=False)
     assert result.exit_code == 0, result.output
     names = ["exam-A.md", "exam-A-key.md", "exam-B.md", "exam-B-key.md", "exam-C.md", "exam-C-key.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
-    assert result.output.splitlines()[1] == f"Wrote {tmp_path / 'exam-A-key.md'}: Answer key · Version A, 6 questions"
+    assert (
+        result.output.splitlines()[1]
+        == f"Wrote {tmp_path / 'exam-A-key.md'}: Answer key · Version A, 6 questions"
+    )
     for letter in "ABC":
         sheet = (tmp_path / f"exam-{letter}.md").read_text()
         key = (tmp_path / f"exam-{letter}-key.md").read_text()
@@ -444,7 +486,9 @@ def test_cli_errors(args: list[str], error: str, tmp_path: Path, monkeypatch: py
 def test_cli_bad_selection_keeps_the_old_file(tmp_path: Path) -> None:
     out = tmp_path / "sheet.pdf"
     out.write_bytes(b"old")
-    result = run(["export", "handout", "--kind", "worksheet", "--topic", "nope", "-o", str(out), *SAMPLE_ARGS])
+    result = run(
+        ["export", "handout", "--kind", "worksheet", "--topic", "nope", "-o", str(out), *SAMPLE_ARGS]
+    )
     assert result.exit_code == 1 and result.output.startswith("Error: unknown topic 'nope'")
     assert out.read_bytes() == b"old"
 
@@ -454,7 +498,10 @@ def test_cli_help_has_an_example_and_start_up_stays_light() -> None:
     assert re.search(r"Example:\n +sciatica-quiz export handout --kind worksheet", result.output)
     assert "exam-A.pdf, exam-A-key.pdf" in result.output
     code = "import sys, sciatica_quiz.cli; print(sorted(m for m in ('typst', 'jinja2') if m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        == "[]\n"
+    )
 
 
 def test_every_question_type_is_covered(sample: Library) -> None:

@@ -140,7 +140,9 @@ def test_selection_filters_and_rejects_unknowns() -> None:
 
 
 def test_cloze_text_is_read_once_into_pieces_and_blanks() -> None:
-    q = Cloze(bank="b", id="q", topic="anatomy", explanation="E.", text="From {{c1::L4::root}} to {{c2::S3}}.")
+    q = Cloze(
+        bank="b", id="q", topic="anatomy", explanation="E.", text="From {{c1::L4::root}} to {{c2::S3}}."
+    )
     assert [s if isinstance(s, str) else s.answer for s in q.segments] == ["From ", "L4", " to ", "S3", "."]
     assert [(b.index, b.number, b.hint) for b in q.blanks] == [(1, 1, "root"), (2, 2, None)]
     assert q.stem == "From _____ (root) to _____."

@@ -46,7 +46,6 @@ questions:
 """
 
 
-
 def wrong_input(q: Question, layout: Layout) -> list[str]:
     """Return valid input that answers the question wrongly."""
     match q:
@@ -104,7 +103,9 @@ def test_choices_are_shuffled_and_lettered() -> None:
         orders.add(item.layout.choices)
     assert len(orders) > 1
     result = run(["quiz", *BANK, "--seed", "3", "--count", "1", "--type", "multiple_choice"], input="q\n")
-    assert re.search(r"^  a\) .+\n  b\) .+\n  c\) .+\n  d\) .+\nAnswer \(a-d\): q$", result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^  a\) .+\n  b\) .+\n  c\) .+\n  d\) .+\nAnswer \(a-d\): q$", result.stdout, re.MULTILINE
+    )
 
 
 def test_practice_mode_shows_verdict_answer_explanation_and_source() -> None:
@@ -145,19 +146,28 @@ def test_help_skip_and_quit() -> None:
 
 def test_invalid_input_gets_a_hint_and_the_question_again() -> None:
     result = run(["quiz", *BANK, "--seed", "1", "--type", "true_false"], input="maybe\nt\n", catch=False)
-    assert "True or false (t/f): maybe\nType t for true or f for false.\nTrue or false (t/f): t\nCorrect." in result.stdout
+    assert (
+        "True or false (t/f): maybe\nType t for true or f for false.\nTrue or false (t/f): t\nCorrect."
+        in result.stdout
+    )
     assert "Score: 1/1 (100%)" in result.stdout
 
 
 def test_end_of_input_ends_cleanly_with_a_summary() -> None:
     session, answers = script(seed=9)
-    two = "\n".join(answers.splitlines()[: len(correct_input(session.items[0].question, session.items[0].layout))])
+    two = "\n".join(
+        answers.splitlines()[: len(correct_input(session.items[0].question, session.items[0].layout))]
+    )
     result = run(["quiz", *BANK, "--seed", "9"], input=two + "\n", catch=False)
     assert result.exit_code == 0
     assert "Stopped after 1 of 6 questions.\nScore: 1/1 (100%)" in result.stdout
     assert "Traceback" not in result.output
     nothing = run(["quiz", *BANK, "--seed", "9"], input="", catch=False)
-    assert nothing.exit_code == 0 and "No questions answered." in nothing.stdout and "Score" not in nothing.stdout
+    assert (
+        nothing.exit_code == 0
+        and "No questions answered." in nothing.stdout
+        and "Score" not in nothing.stdout
+    )
 
 
 def test_cloze_asks_each_numbered_blank() -> None:
@@ -176,7 +186,10 @@ def test_matching_shows_numbered_items_and_lettered_answers() -> None:
     item = session.items[0]
     typed = wrong_input(item.question, item.layout)[0]
     result = run(["quiz", *BANK, "--type", "matching", "--seed", "4"], input=typed + "\n", catch=False)
-    assert "  1. Tibial nerve\n  2. Superficial fibular nerve\n  3. Deep fibular nerve\n  with\n  a) " in result.stdout
+    assert (
+        "  1. Tibial nerve\n  2. Superficial fibular nerve\n  3. Deep fibular nerve\n  with\n  a) "
+        in result.stdout
+    )
     assert f"Answer: {correct_input(item.question, item.layout)[0]}" in result.stdout
     assert result.stdout.count("(you matched ") == 3
 
@@ -190,7 +203,9 @@ def test_summary_breaks_the_score_down_by_topic(tmp_path: Path) -> None:
     for item in session.items:
         q = item.question
         lines += wrong_input(q, item.layout) if q.id == "cough" else correct_input(q, item.layout)
-    result = run(["quiz", *BANK, "--bank", str(extra), "--seed", "11", "--count", "8"], input="\n".join(lines) + "\n")
+    result = run(
+        ["quiz", *BANK, "--bank", str(extra), "--seed", "11", "--count", "8"], input="\n".join(lines) + "\n"
+    )
     assert "Score: 7/8 (88%)\nBy topic:\n  Anatomy   6/6  100%\n  Symptoms  1/2   50%\n" in result.stdout
     assert "Source: Test Press. Another book." in result.stdout
 
@@ -208,7 +223,9 @@ def test_every_session_is_saved_and_retry_missed_asks_the_misses(home: Path) -> 
         [q for q in LIBRARY.questions if q.id in ("roots", "compartments")], count=2, seed=8
     )
     retry_answers = [line for i in retry.items for line in correct_input(i.question, i.layout)]
-    second = run(["quiz", *BANK, "--retry-missed", "--seed", "8"], input="\n".join(retry_answers) + "\n", catch=False)
+    second = run(
+        ["quiz", *BANK, "--retry-missed", "--seed", "8"], input="\n".join(retry_answers) + "\n", catch=False
+    )
     assert sorted(asked(second.stdout)) == ["sample/compartments", "sample/roots"]
     assert "Score: 2/2 (100%)" in second.stdout
     third = run(["quiz", *BANK, "--retry-missed"], input="")
@@ -219,7 +236,9 @@ def test_every_session_is_saved_and_retry_missed_asks_the_misses(home: Path) -> 
 def test_retry_missed_without_history_is_a_clear_error() -> None:
     result = run(["quiz", *BANK, "--retry-missed"], input="")
     assert result.exit_code == 1
-    assert result.stderr == "Error: there is no quiz in your history yet; take one with 'sciatica-quiz quiz'\n"
+    assert (
+        result.stderr == "Error: there is no quiz in your history yet; take one with 'sciatica-quiz quiz'\n"
+    )
 
 
 def test_history_rows_are_committed_per_answer(home: Path) -> None:
@@ -228,7 +247,9 @@ def test_history_rows_are_committed_per_answer(home: Path) -> None:
     with sqlite3.connect(home / STORE_NAME) as db:
         outcomes = dict(db.execute("SELECT question, outcome FROM answers").fetchall())
         assert outcomes["largest"] == "wrong" and list(outcomes.values()).count("correct") == 5
-        assert db.execute("SELECT kind, mode, seed, planned FROM sessions").fetchall() == [("quiz", "practice", 3, 6)]
+        assert db.execute("SELECT kind, mode, seed, planned FROM sessions").fetchall() == [
+            ("quiz", "practice", 3, 6)
+        ]
 
 
 def test_data_dir_option_beats_the_environment(tmp_path: Path, home: Path) -> None:
@@ -283,7 +304,9 @@ def test_markup_and_control_characters_in_banks_show_literally(tmp_path: Path) -
     assert ") <b>bold</b> & &amp;" in shown
     hostile = tmp_path / "esc.yaml"
     hostile.write_text(
-        SECOND_BANK.replace("Radicular leg pain often spreads below the knee.", '"Bell \\a, \\e]0;pwned\\a, \\e[2J"'),
+        SECOND_BANK.replace(
+            "Radicular leg pain often spreads below the knee.", '"Bell \\a, \\e]0;pwned\\a, \\e[2J"'
+        ),
         encoding="utf-8",
     )
     # The loader refuses control characters outright...

@@ -81,7 +81,9 @@ def cpu_and_threads(pid: int) -> tuple[float, int]:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[17])
 
 
-def wait_for(proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str, timeout: float = 120) -> None:
+def wait_for(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], what: str, timeout: float = 120
+) -> None:
     """Poll until `ready()`; fail if the process ends first."""
     deadline = time.monotonic() + timeout
     while not ready():
@@ -171,7 +173,19 @@ def test_ctrl_c_while_writing_an_anki_deck_keeps_the_previous_file(big_bank: Pat
 
 def test_ctrl_c_while_typst_compiles_ends_at_once(big_bank: Path, tmp_path: Path) -> None:
     out = tmp_path / "guide.pdf"
-    proc = start(["export", "handout", "--kind", "study-guide", "-o", str(out), "--no-builtin", "--bank", str(big_bank)])
+    proc = start(
+        [
+            "export",
+            "handout",
+            "--kind",
+            "study-guide",
+            "-o",
+            str(out),
+            "--no-builtin",
+            "--bank",
+            str(big_bank),
+        ]
+    )
     wait_for(proc, compiling(proc), "typst started")
     status, stdout, stderr, seconds = interrupt(proc)
     assert (status, stdout, stderr) == (130, b"", INTERRUPTED.encode())
@@ -198,7 +212,19 @@ def test_sigkill_while_writing_an_anki_deck_leaves_the_previous_file(big_bank: P
 def test_sigkill_while_compiling_a_pdf_leaves_the_previous_file(big_bank: Path, tmp_path: Path) -> None:
     out = tmp_path / "guide.pdf"
     out.write_bytes(b"previous guide")
-    proc = start(["export", "handout", "--kind", "study-guide", "-o", str(out), "--no-builtin", "--bank", str(big_bank)])
+    proc = start(
+        [
+            "export",
+            "handout",
+            "--kind",
+            "study-guide",
+            "-o",
+            str(out),
+            "--no-builtin",
+            "--bank",
+            str(big_bank),
+        ]
+    )
     wait_for(proc, compiling(proc), "typst started")
     kill(proc)
     assert out.read_bytes() == b"previous guide"
@@ -218,7 +244,10 @@ EXPORTS = {
 def test_anki_deck_to_standard_output(tmp_path: Path) -> None:
     result = run(["export", "anki", "-o", "-", *SAMPLE_ARGS], catch=False)
     assert result.exit_code == 0
-    assert result.stderr == "Wrote the package to standard output: 6 notes, 7 cards in 1 subdeck of 'Sample bank with every question type'\n"
+    assert (
+        result.stderr
+        == "Wrote the package to standard output: 6 notes, 7 cards in 1 subdeck of 'Sample bank with every question type'\n"
+    )
     deck = tmp_path / "from-stdout.apkg"
     deck.write_bytes(result.stdout_bytes)
     with zipfile.ZipFile(deck) as zf:
@@ -234,9 +263,14 @@ def test_anki_deck_to_standard_output(tmp_path: Path) -> None:
         col.close()
 
 
-@pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("md", "# Sample bank with every question type worksheet\n")])
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [("html", "<!DOCTYPE html>"), ("md", "# Sample bank with every question type worksheet\n")],
+)
 def test_handout_to_standard_output(fmt: str, start: str) -> None:
-    result = run(["export", "handout", "--kind", "worksheet", "-o", "-", "--format", fmt, *SAMPLE_ARGS], catch=False)
+    result = run(
+        ["export", "handout", "--kind", "worksheet", "-o", "-", "--format", fmt, *SAMPLE_ARGS], catch=False
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith(start) and "Wrote" not in result.output
 
@@ -298,7 +332,9 @@ def test_read_only_output_folder_is_one_clear_line(exporter: str, read_only_fold
     out.write_bytes(b"previous")
     read_only_folder.chmod(0o555)
     python = [sys.executable, "-m", "sciatica_quiz", *command, "-o", str(out), *SAMPLE_ARGS]
-    result = subprocess.run(unprivileged(python), capture_output=True, text=True, cwd=REPO, env=env(), timeout=120)
+    result = subprocess.run(
+        unprivileged(python), capture_output=True, text=True, cwd=REPO, env=env(), timeout=120
+    )
     assert result.returncode == 1
     assert result.stderr == f"Error: {out}: folder '{read_only_folder}' is not writable\n"
     assert out.read_bytes() == b"previous" and listing(read_only_folder) == [name]
@@ -325,7 +361,10 @@ def test_a_full_disk_is_one_clear_line_and_keeps_the_previous_file(exporter: str
     assert result.returncode == 1, result.stderr
     # The .apkg is first built as an SQLite file, and SQLite words the failure its own way.
     reason = r"disk I/O error|database or disk is full" if exporter == "anki" else "File too large"
-    assert re.fullmatch(rf"Error: {re.escape(str(out))}: writing failed \(({reason})\); any previous file is unchanged\n", result.stderr)
+    assert re.fullmatch(
+        rf"Error: {re.escape(str(out))}: writing failed \(({reason})\); any previous file is unchanged\n",
+        result.stderr,
+    )
     assert out.read_bytes() == b"previous" and listing(tmp_path) == [name]
 
 
@@ -339,7 +378,10 @@ def test_a_bank_just_over_the_size_limit_is_refused_before_reading(tmp_path: Pat
     started = time.monotonic()
     result = run(["validate", str(bank)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {bank}: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}\n"
+    assert (
+        result.stderr
+        == f"Error: {bank}: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}\n"
+    )
     assert time.monotonic() - started < 10  # generous: reading 64 MiB of YAML would take minutes
 
 
@@ -396,7 +438,9 @@ def test_a_read_only_store_file_is_a_clear_error(tmp_path: Path) -> None:
     )
 
 
-def test_a_store_kept_busy_by_another_session_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_kept_busy_by_another_session_is_a_clear_error(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sciatica_quiz.store as store_module
 
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
@@ -404,7 +448,9 @@ def test_a_store_kept_busy_by_another_session_is_a_clear_error(home: Path, monke
     with Store.open(home) as first, Store.open(home) as second:
         first._db.execute("BEGIN IMMEDIATE")  # another session in the middle of writing
         try:
-            with pytest.raises(StoreError, match=r"stayed busy for 0 s \(another session is writing to it\); try again"):
+            with pytest.raises(
+                StoreError, match=r"stayed busy for 0 s \(another session is writing to it\); try again"
+            ):
                 second.review(q, Rating.GOOD, correct=True)
         finally:
             first._db.execute("ROLLBACK")
@@ -421,7 +467,9 @@ def test_every_test_and_fixture_named_in_docs_robustness_exists() -> None:
     named, file = 0, ""
     for m in re.finditer(r"`(tests/\w+\.py)?::(\w+)", text):
         file = m.group(1) or file  # `::name` continues the file named before it
-        assert re.search(rf"^def {m.group(2)}\(", (REPO / file).read_text(encoding="utf-8"), re.MULTILINE), m.group(0)
+        assert re.search(rf"^def {m.group(2)}\(", (REPO / file).read_text(encoding="utf-8"), re.MULTILINE), (
+            m.group(0)
+        )
         named += 1
     for name in re.findall(r"`([\w-]+\.yaml)`", text):
         assert (REPO / "tests" / "fixtures" / "bad" / name).is_file(), name
@@ -431,7 +479,9 @@ def test_every_test_and_fixture_named_in_docs_robustness_exists() -> None:
 
 def test_a_file_of_millions_of_tiny_items_is_refused_before_parsing(tmp_path: Path) -> None:
     bank = tmp_path / "flow.yaml"
-    bank.write_text("id: x\ntitle: T\ntopic: anatomy\nquestions: [" + "a," * 4_100_000 + "a]\n", encoding="utf-8")
+    bank.write_text(
+        "id: x\ntitle: T\ntopic: anatomy\nquestions: [" + "a," * 4_100_000 + "a]\n", encoding="utf-8"
+    )
     result = run(["validate", str(bank)])
     assert result.exit_code == 1
     assert result.stderr == (

@@ -42,7 +42,6 @@ RATING_PROMPT = "Rating (h/g/e, Enter = good): "
 HEADING = re.compile(r"^Question \d+ · (\w+) · .+ · (\S+)$")
 
 
-
 class Clock:
     """A clock the test moves by hand; each reading advances it a few seconds, like a student."""
 
@@ -108,7 +107,9 @@ class Student:
 def study(home: Path, clock: Clock, student: Student, questions: Any = None, **kw: Any) -> Student:
     """Run one study session in a freshly opened store, as a new process would."""
     with Store.open(home) as store:
-        StudySession(store, questions or LIBRARY.questions, LIBRARY.sources, clock=clock, seed=1, **kw).run(student)
+        StudySession(store, questions or LIBRARY.questions, LIBRARY.sources, clock=clock, seed=1, **kw).run(
+            student
+        )
     return student
 
 
@@ -138,7 +139,8 @@ def check_sound(path: Path) -> dict[str, int]:
         for bank, question, stored in cards:
             card = fsrs.Card(card_id=fsrs.Card.from_json(stored).card_id)
             log = db.execute(
-                "SELECT rating, reviewed FROM reviews WHERE bank = ? AND question = ? ORDER BY id", (bank, question)
+                "SELECT rating, reviewed FROM reviews WHERE bank = ? AND question = ? ORDER BY id",
+                (bank, question),
             ).fetchall()
             for rating, reviewed in log:
                 card, _ = scheduler.review_card(card, fsrs.Rating(rating), from_text(reviewed))
@@ -155,14 +157,18 @@ def test_store_is_created_in_wal_mode_with_a_schema_version(home: Path) -> None:
         assert store.path == home / STORE_NAME
     with sqlite3.connect(home / STORE_NAME) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert db.execute("SELECT version FROM schema_version").fetchall() == [(store_module.schema_version(),)]
+        assert db.execute("SELECT version FROM schema_version").fetchall() == [
+            (store_module.schema_version(),)
+        ]
 
 
 def test_default_folder_is_the_platform_user_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     import platformdirs
 
     monkeypatch.delenv("SCIATICA_QUIZ_HOME")
-    assert store_module.default_data_dir() == Path(platformdirs.user_data_dir("sciatica-quiz", appauthor=False))
+    assert store_module.default_data_dir() == Path(
+        platformdirs.user_data_dir("sciatica-quiz", appauthor=False)
+    )
     monkeypatch.setenv("SCIATICA_QUIZ_HOME", "/somewhere/else")
     assert store_module.default_data_dir() == Path("/somewhere/else")
 
@@ -303,7 +309,9 @@ def test_progress_json_and_text(home: Path, tmp_path: Path) -> None:
 
 def test_cli_study_shows_the_session_and_what_comes_up(tmp_path: Path) -> None:
     bank = tf_bank(tmp_path / "tf.yaml", 2)
-    result = run(["study", "--no-builtin", "--bank", str(bank), "--new", "2", "--limit", "2"], input="t\n\nt\ng\n")
+    result = run(
+        ["study", "--no-builtin", "--bank", str(bank), "--new", "2", "--limit", "2"], input="t\n\nt\ng\n"
+    )
     assert result.exit_code == 0
     assert "Question 1 · new · Anatomy · true or false · tf/q00" in result.stdout
     assert "Coming up: 2 more today, 0 tomorrow; the next one in 10 minutes." in result.stdout
@@ -373,7 +381,9 @@ def test_migration_keeps_a_backup_and_the_data(home: Path, monkeypatch: pytest.M
     study(home, Clock(), Student(LIBRARY), new_per_day=2)
     before = check_sound(home / STORE_NAME)
     v1 = store_module.schema_version()
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, ("ALTER TABLE sessions ADD COLUMN note TEXT",)])
+    monkeypatch.setattr(
+        store_module, "MIGRATIONS", [*store_module.MIGRATIONS, ("ALTER TABLE sessions ADD COLUMN note TEXT",)]
+    )
     with Store.open(home) as store:
         assert len(store.review_log()) == before["reviews"]
     (backup,) = home.glob(f"{STORE_NAME}.v{v1}.*.bak")
@@ -389,7 +399,9 @@ def test_migration_keeps_a_backup_and_the_data(home: Path, monkeypatch: pytest.M
 def test_a_failed_migration_changes_nothing(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     study(home, Clock(), Student(LIBRARY), new_per_day=2)
     v1 = store_module.schema_version()
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, ("ALTER TABLE nowhere ADD COLUMN x",)])
+    monkeypatch.setattr(
+        store_module, "MIGRATIONS", [*store_module.MIGRATIONS, ("ALTER TABLE nowhere ADD COLUMN x",)]
+    )
     with pytest.raises(StoreError, match="no such table: nowhere"):
         Store.open(home)
     monkeypatch.undo()
@@ -536,7 +548,10 @@ def test_sigkill_mid_session_keeps_every_answer_given(home: Path, tmp_path: Path
     with sqlite3.connect(home / STORE_NAME) as db:
         assert db.execute("SELECT finished FROM sessions").fetchall() == [(None,)]
     result = run([*args, "--limit", "1"], input="t\ng\n", catch=False)
-    assert "Study: 0 due for review, 5 coming back within minutes, 7 new today (7 not yet studied)." in result.stdout
+    assert (
+        "Study: 0 due for review, 5 coming back within minutes, 7 new today (7 not yet studied)."
+        in result.stdout
+    )
     assert check_sound(home / STORE_NAME) == {"reviews": 6, "cards": 6, "sessions": 2}
 
 

@@ -23,7 +23,9 @@ def echo_json(data: object) -> None:
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-builtin", is_flag=True, help="Check PATHS on their own, without the built-in banks.")
-@click.option("--strict", is_flag=True, help="Also require what the built-in banks promise: a source on every question.")
+@click.option(
+    "--strict", is_flag=True, help="Also require what the built-in banks promise: a source on every question."
+)
 def validate(paths: tuple[Path, ...], no_builtin: bool, strict: bool) -> None:
     """Check banks for mistakes and print one `Error:` line per problem.
 
@@ -101,7 +103,9 @@ def stats(banks: BankArgs, selection: Selection, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--sources", "bibliography", is_flag=True, help="The schema of a bibliography file (sources.yaml).")
+@click.option(
+    "--sources", "bibliography", is_flag=True, help="The schema of a bibliography file (sources.yaml)."
+)
 def schema(bibliography: bool) -> None:
     """Print a JSON Schema of the bank format, for editor completion.
 

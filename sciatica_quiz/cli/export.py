@@ -52,7 +52,11 @@ def export() -> None:
 
 def _click_option(option: Option) -> click.Option:
     """Return the command-line option for one of an exporter's options."""
-    kwargs: dict[str, Any] = {"help": option.help, "show_default": option.show_default, "required": option.required}
+    kwargs: dict[str, Any] = {
+        "help": option.help,
+        "show_default": option.show_default,
+        "required": option.required,
+    }
     match option.type:
         case "text":
             kwargs["type"] = TEXT
@@ -107,7 +111,11 @@ def exporter_command(exporter: Exporter) -> click.Command:
         *(_click_option(o) for o in exporter.options),
     ]
     command = click.Command(
-        exporter.name, callback=run, params=params, help=inspect.cleandoc(exporter.help), short_help=exporter.summary
+        exporter.name,
+        callback=run,
+        params=params,
+        help=inspect.cleandoc(exporter.help),
+        short_help=exporter.summary,
     )
     # The selection options were added to `run` by its decorator; Click reads them from there.
     command.params = [*getattr(run, "__click_params__", [])[::-1], *params]

@@ -55,7 +55,9 @@ class BankArgs:
 
     def as_args(self) -> list[str]:
         """Return the options that load these banks again, e.g. for a command to suggest."""
-        return (["--no-builtin"] if not self.builtin else []) + [a for p in self.paths for a in ("--bank", str(p))]
+        return (["--no-builtin"] if not self.builtin else []) + [
+            a for p in self.paths for a in ("--bank", str(p))
+        ]
 
 
 def bank_options(f: F) -> F:
@@ -78,7 +80,9 @@ def bank_options(f: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _complete_from_banks(ctx: click.Context, values: Callable[[Library], list[str]], incomplete: str) -> list[str]:
+def _complete_from_banks(
+    ctx: click.Context, values: Callable[[Library], list[str]], incomplete: str
+) -> list[str]:
     """Return completions drawn from the banks the command line names so far; none on any error."""
     from sciatica_quiz.errors import QuizError
 

@@ -177,7 +177,9 @@ def quiz(
             carried = store.last_quiz_missed() or []
             pool = retry_pool(store.last_quiz_missed(), pool)
         n = count or (len(pool) if retry_missed else DEFAULT_COUNT)
-        session = QuizSession.create(pool, count=n, seed=seed, mode=mode, sources=library.sources, carried=carried)
+        session = QuizSession.create(
+            pool, count=n, seed=seed, mode=mode, sources=library.sources, carried=carried
+        )
         session.run(ui, store)
         left = store.last_quiz_missed()
     if left:

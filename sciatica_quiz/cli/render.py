@@ -168,7 +168,8 @@ def heading(shown: QuestionShown) -> str:
 def numbered_cloze(q: Cloze) -> str:
     """Return cloze text with each blank numbered in reading order: '[1] _____ (hint)'."""
     return "".join(
-        s if isinstance(s, str) else f"[{s.index}] _____" + (f" ({s.hint})" if s.hint else "") for s in q.segments
+        s if isinstance(s, str) else f"[{s.index}] _____" + (f" ({s.hint})" if s.hint else "")
+        for s in q.segments
     )
 
 
@@ -286,7 +287,9 @@ def _what_was_given(item: Item, turn: Turn) -> str:
     if given is None:
         return ""
     if isinstance(q, MultipleChoice):
-        return "".join(f" (you chose {LETTERS[i]})" for i, c in enumerate(item.layout.choices) if c in given.choices)
+        return "".join(
+            f" (you chose {LETTERS[i]})" for i, c in enumerate(item.layout.choices) if c in given.choices
+        )
     if isinstance(q, ShortAnswer):
         return f" (you wrote: {given.text})"
     return ""
@@ -332,7 +335,12 @@ def summary_lines(summary: Summary) -> list[Line]:
         width = max(len(topic_title(t.topic)) for t in topics)
         out.append(("By topic:", "plain"))
         for t in topics:
-            out.append((f"  {topic_title(t.topic):<{width}}  {t.correct}/{t.asked}  {percent(t.correct, t.asked):>3}%", "plain"))
+            out.append(
+                (
+                    f"  {topic_title(t.topic):<{width}}  {t.correct}/{t.asked}  {percent(t.correct, t.asked):>3}%",
+                    "plain",
+                )
+            )
     missed = summary.missed()
     if missed:
         width = max(len(r.question.uid) for r in missed)
