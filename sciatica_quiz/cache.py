@@ -103,21 +103,15 @@ class BankCache:
 
     def put(self, key: str, value: object) -> None:
         """Store value under key, atomically; a cache that cannot be written is simply not used."""
-        import tempfile  # only writing needs it; reading is on every command's start-up
+        from sciatica_quiz.output import atomic_path  # only writing needs it, not every start-up
 
-        tmp: str | None = None
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".part", dir=self.folder)
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path(key))
-            tmp = None
+            with atomic_path(self.path(key)) as tmp:
+                tmp.write_bytes(pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
             self._prune(keep=self.path(key))
         except Exception:  # a full disk or a read-only home must not stop anyone studying
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            pass
 
     def _prune(self, keep: Path) -> None:
         """Remove the least recently used entries beyond MAX_ENTRIES or MAX_BYTES, and stale temporaries."""
