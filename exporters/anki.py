@@ -232,7 +232,7 @@ def escape(text: str) -> str:
 
 
 def _choice_order(q: MultipleChoice | MultipleAnswer) -> list[str]:
-    return stable_order(q.texts, "choices:" + q.uid)
+    return stable_order(q.texts, "choices:" + q.uid) if q.shuffle else list(q.texts)
 
 
 def _choices_html(q: MultipleChoice | MultipleAnswer, order: list[str]) -> tuple[str, str]:

@@ -346,6 +346,8 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
             texts = list(q.texts)
             if shuffle:
                 shuffle.shuffle(texts)
+                if not q.shuffle:
+                    texts = list(q.texts)  # levels and numbers stay in order; the seed's draws do not change
             choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
             right = [c for c in choices if c.correct]
             extra = dict(

@@ -83,13 +83,20 @@ QUESTION_FIELDS: tuple[Field, ...] = (
     Field("type", "type", "`" + "`, `".join(t.value for t in QuestionType) + "`", required=True),
     Field("case", "text", "a clinical scenario shown before the prompt"),
     Field("prompt", "text", "the question", required=NOT_CLOZE, required_doc="yes, except cloze"),
-    Field("choices", "choices", f"{MIN_CHOICES} to {MAX_CHOICES} distinct strings; shown shuffled",
+    Field("choices", "choices", f"{MIN_CHOICES} to {MAX_CHOICES} distinct choices, each a string or (1.1) a "
+          "mapping with `text`, `why` (why this choice is right or wrong) and `correct: true`; shown shuffled",
           required=CHOICE_TYPES, only=CHOICE_TYPES, required_doc="multiple_choice, multiple_answer"),
+    Field("shuffle", "boolean", "(1.1) `false` shows the choices in the written order everywhere: for spinal "
+          "levels, numbers, durations", only=CHOICE_TYPES),
     Field("answer", "answer", "see the table below", required=NOT_CLOZE, only=NOT_CLOZE,
-          required_doc="all but cloze"),
+          required_doc="all but cloze; choice questions may mark `correct: true` on choices instead"),
     Field("text", "text", "Anki cloze syntax: `{{c1::answer}}` or `{{c1::answer::hint}}`; number them `c1`, "
           "`c2` … without gaps (see \"Cloze text\")", required=(QuestionType.CLOZE,),
           only=(QuestionType.CLOZE,), required_doc="cloze only"),
+    Field("accept", "accept", "(1.1) other answers a fair teacher accepts, by blank number: "
+          "`accept: {1: [sitting], 2: [perineal]}`", only=(QuestionType.CLOZE,)),
+    Field("any_order", "any-order", "(1.1) blanks whose answers may come in any order: `any_order: [1, 2]` "
+          "(several groups: `[[1, 2], [3, 4]]`)", only=(QuestionType.CLOZE,)),
     Field("explanation", "text", "why the answer is right, and why the most tempting wrong answer is wrong",
           required=True),
     Field("sources", "cited-ids", "a list of source ids, from `decks/sources.yaml` or your own bibliography",
@@ -168,8 +175,22 @@ def _value_schema(f: Field) -> dict[str, Any]:
         case "type":
             return {"enum": [t.value for t in QuestionType]}
         case "choices":
-            return {"type": "array", "items": _TEXT, "minItems": MIN_CHOICES, "maxItems": MAX_CHOICES,
-                    "uniqueItems": True}  # fmt: skip
+            choice = {
+                "type": "object",
+                "required": ["text"],
+                "additionalProperties": False,
+                "properties": {"text": _TEXT, "why": _TEXT, "correct": {"const": True}},
+            }
+            return {"type": "array", "items": {"anyOf": [_TEXT, choice]}, "minItems": MIN_CHOICES,
+                    "maxItems": MAX_CHOICES, **described}  # fmt: skip
+        case "boolean":
+            return {"type": "boolean", **described}
+        case "accept":
+            return {"type": "object", "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+                    "additionalProperties": {"anyOf": [_TEXT, _TEXTS]}, **described}  # fmt: skip
+        case "any-order":
+            numbers = {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 2}
+            return {"anyOf": [numbers, {"type": "array", "items": numbers, "minItems": 1}], **described}
         case "answer":
             return {
                 "description": "Depends on type: " + "; ".join(_plain(a.doc) for a in ANSWERS.values()) + "."
@@ -206,10 +227,12 @@ def question_schema() -> dict[str, Any]:
     """Return the JSON Schema of one question, with a rule per question type."""
     schema = _object_schema(QUESTION_FIELDS)
     rules = []
+    marked = {"properties": {"choices": {"contains": {"type": "object", "required": ["correct"]}}}}
     for qtype in QuestionType:
-        then: dict[str, Any] = {
-            "required": [f.key for f in QUESTION_FIELDS if f.required_for(qtype) and f.required is not True]
-        }
+        required = [f.key for f in QUESTION_FIELDS if f.required_for(qtype) and f.required is not True]
+        then: dict[str, Any] = {"required": [k for k in required if not (k == "answer" and qtype in CHOICE_TYPES)]}
+        if qtype in CHOICE_TYPES:  # the answer, or choices marked correct, but not both
+            then["oneOf"] = [{"required": ["answer"], "not": marked}, {"not": {"required": ["answer"]}, **marked}]
         answer = ANSWERS[qtype].schema
         if answer is not None:
             then["properties"] = {"answer": answer}

@@ -9,11 +9,15 @@ directly and calls `grade`.
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from sciatica_quiz.errors import InvalidAnswer
 from sciatica_quiz.model import (
@@ -33,15 +37,6 @@ FALSE_WORDS = frozenset({"f", "false"})
 # Every character that people type, or word processors produce, for a dash or a minus.
 DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d")
 ARTICLES = frozenset({"the", "a", "an"})
-# Spellings that are equally right (US and British, anatomical and everyday names): each word is
-# compared as its first form. 'disk' is standard US usage; 'anulus' is the official anatomical term.
-SPELLINGS: dict[str, str] = {
-    "disk": "disc", "disks": "discs", "anulus": "annulus", "peroneal": "fibular",
-    "anaesthesia": "anesthesia", "paraesthesia": "paresthesia", "paraesthesiae": "paresthesias",
-    "oedema": "edema", "tumour": "tumor", "tumours": "tumors", "centre": "center", "fibre": "fiber",
-    "fibres": "fibers", "orthopaedic": "orthopedic", "haemorrhage": "hemorrhage",
-    "ischaemia": "ischemia", "foetus": "fetus",
-}  # fmt: skip
 PARENTHESISED = re.compile(r"\s*\([^()]*\)")
 CHOICE_SEPARATORS = re.compile(r"[\s,;/+&.()\[\]]+")
 MATCH_PAIR = re.compile(r"(\d+)\s*[-=:.>)]*\s*([a-z])")
@@ -80,6 +75,8 @@ class Layout:
         choices, rights = list(base.choices), list(base.rights)
         rng.shuffle(choices)
         rng.shuffle(rights)
+        if isinstance(q, MultipleChoice | MultipleAnswer) and not q.shuffle:
+            choices = list(base.choices)  # shuffled all the same, so the seed gives the same quiz
         return cls(tuple(choices), base.lefts, tuple(rights))
 
 
@@ -112,22 +109,86 @@ def entries_needed(q: Question) -> int:
     return len(q.blanks) if isinstance(q, Cloze) else 1
 
 
-# -- normalising text answers -------------------------------------------------------------------
+# -- comparing text answers ----------------------------------------------------------------------
+#
+# Typed answers are compared the way a fair teacher marks them. The rules' data (spellings, the
+# words that change the meaning, the typo allowance) is in grading_rules.json, which the study
+# page's JavaScript grader reads too; tests/fixtures/grading-vectors.json holds both to the same
+# verdicts. In order:
+#   1. each answer is read in its forms: as written; a parenthetical kept as words, dropped, or
+#      standing for the word before it ("common fibular (peroneal) nerve" is also "common peroneal
+#      nerve"); a slash between words as either word ("fibular/peroneal");
+#   2. each form is normalised: case, accents, dashes and punctuation, spacing; numbers
+#      ("10,000" = "10 000" = "10000"; "1 in 10,000" = "1/10,000" = "1:10,000"; "90%" = "90
+#      percent"); equally right spellings (disk = disc); singular and plural; a leading article;
+#   3. the typed answer is right when one of its forms equals a form of an accepted answer, word
+#      for word or with the spaces taken out, or differs from it by small typos in long words;
+#   4. but never when it says something the key does not: a number, level, side or negation the
+#      accepted answers do not have (hedging such as "L4 (L5)" or "left/right" is not accepted).
+
+RULES: dict[str, Any] = json.loads(resources.files("sciatica_quiz").joinpath("grading_rules.json").read_text("utf-8"))
+SPELLINGS: dict[str, str] = RULES["spellings"]["words"]
+CRITICAL = frozenset(RULES["critical"]["words"])
+CONTRASTS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in RULES["contrasts"]["pairs"])
+TYPOS_ONE, TYPOS_TWO = RULES["typos"]["one"], RULES["typos"]["two"]
+_WORD_BEFORE_PARENS = re.compile(r"([^\s()/]+)\s*\(([^()]*)\)")
+_SLASHED = re.compile(r"([^\s()/]+)/([^\s()/]+)")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))")
+_RATIO = re.compile(r"(\d+)\s*(?:/|:|\bin\b|\bout of\b)\s*(\d+)")
+_PERCENT = re.compile(r"(\d)\s*(?:%|\bper ?cent\b)")
+_DEGREES = re.compile(r"(\d)\s*(?:°|\bdeg\b|\bdegrees?\b)")
 
 
 def normalise(text: str) -> str:
-    """Return text folded for comparison: case, accents, dashes, punctuation, spacing, articles."""
+    """Return text folded for comparison: case, accents, dashes, punctuation, spacing, numbers,
+    equally right spellings, singular and plural, and a leading article."""
     text = unicodedata.normalize("NFKD", text).casefold()
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")  # 'Lasègue' is typed 'Lasegue'
+    text = _THOUSANDS.sub("", text)
+    text = _RATIO.sub(r"\1 in \2", text)
+    text = _PERCENT.sub(r"\1 percent ", text)
+    text = _DEGREES.sub(r"\1 degrees ", text)
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat == "Mn":
-            continue  # combining accents: 'Lasègue' is typed 'Lasegue' just as often
-        out.append(" " if ch in DASHES or cat[0] == "P" else ch)
-    words = [SPELLINGS.get(w, w) for w in "".join(out).split()]
+        out.append(" " if ch in DASHES or cat[0] in "PS" else ch)
+    words = [_singular(SPELLINGS.get(w, w)) for w in "".join(out).split()]
     if len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
     return " ".join(words)
+
+
+def _singular(word: str) -> str:
+    """Return a word with a regular English plural ending taken off (applied to both sides alike)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def forms(text: str) -> list[str]:
+    """Return the ways an answer can be read: as written, and with its parenthetical and slash
+    alternatives resolved (see the rules above)."""
+    found = [text]
+    if "(" in text:
+        found += [
+            text.replace("(", " ").replace(")", " "),
+            PARENTHESISED.sub("", text),
+            _WORD_BEFORE_PARENS.sub(r"\2", text),
+        ]
+    for f in list(found):
+        if _SLASHED.search(f):
+            found += [_SLASHED.sub(r"\1", f), _SLASHED.sub(r"\2", f), _SLASHED.sub(r"\1 \2", f)]
+    return list(dict.fromkeys(f for f in found if f.strip()))
+
+
+def _critical(normalised: str) -> set[str]:
+    return {w for w in normalised.split() if w in CRITICAL or any(ch.isdigit() for ch in w)}
 
 
 def _compact(text: str) -> str:
@@ -154,38 +215,91 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def typo_allowance(answer: str) -> int:
-    """Return how many typos an accepted answer tolerates: 0 below 6 letters, 1 from 6, 2 from 12."""
-    n = len(_compact(answer))
-    return 2 if n >= 12 else 1 if n >= 6 else 0
+    """Return how many typos an answer (or one word) tolerates: none below 6 letters, 1 from 6, 2 from 12."""
+    n = len(normalise(answer).replace(" ", ""))
+    return 2 if n >= TYPOS_TWO else 1 if n >= TYPOS_ONE else 0
 
 
-def _variants(accepted: Iterable[str]) -> list[str]:
-    """Return the accepted answers plus each one without its parenthesised parts."""
-    out: list[str] = []
-    for a in accepted:
-        for v in (a, PARENTHESISED.sub("", a)):
-            if v.strip() and v not in out:
-                out.append(v)
-    return out
+def _contrasting(a: str, b: str) -> bool:
+    return any(
+        (a.startswith(x) and b.startswith(y)) or (a.startswith(y) and b.startswith(x))
+        for x, y in CONTRASTS
+        if not (a.startswith(x) and b.startswith(x)) and not (a.startswith(y) and b.startswith(y))
+    )
+
+
+def _close(typed: str, key: str) -> bool:
+    """Return whether a normalised answer differs from a normalised key only by small typos."""
+    typed_words, key_words = typed.split(), key.split()
+    if len(typed_words) != len(key_words):
+        return False
+    total = 0
+    for t, k in zip(typed_words, key_words, strict=True):
+        if t == k:
+            continue
+        if k in CRITICAL or t in CRITICAL or _critical(k) or _critical(t) or _contrasting(t, k):
+            return False
+        allowed = 2 if len(k) >= TYPOS_TWO else 1 if len(k) >= TYPOS_ONE else 0
+        distance = edit_distance(t, k, allowed)
+        if distance > allowed:
+            return False
+        total += distance
+    return 0 < total <= typo_allowance(key)
 
 
 def match_text(typed: str, accepted: Sequence[str]) -> tuple[bool, str | None]:
-    """Return (accepted?, the variant meant when accepted only thanks to a small typo)."""
-    given = _compact(typed)
-    variants = _variants(accepted)
-    if any(given == _compact(v) for v in variants):
-        return True, None
-    digits = re.findall(r"\d+", normalise(typed))
-    for v in variants:
-        allowed = typo_allowance(v)
-        # A different number is a different answer, never a typo: 'L4' is not 'L5'.
-        if (
-            allowed
-            and re.findall(r"\d+", normalise(v)) == digits
-            and edit_distance(given, _compact(v), allowed) <= allowed
-        ):
-            return True, v
+    """Return (accepted?, the accepted answer meant when it was accepted only thanks to typos)."""
+    typed_forms = [normalise(f) for f in forms(typed)]
+    keys = [(a, normalise(f)) for a in accepted for f in forms(a)]
+    # Everything the student wrote that changes the meaning must be in the key (no hedging).
+    everything = normalise(typed.replace("(", " ").replace(")", " ").replace("/", " "))
+    said = {w for _, k in keys for w in _critical(k)}
+    run_together = [k.replace(" ", "") for _, k in keys]  # 'L4S3' says what 'L4–S3' says
+    if any(w not in said and not any(w in r for r in run_together) for w in _critical(everything)):
+        return False, None
+    for t in typed_forms:
+        for _, k in keys:
+            if t and (t == k or t.replace(" ", "") == k.replace(" ", "")):
+                return True, None
+    for t in typed_forms:
+        for a, k in keys:
+            if t and _close(t, k):
+                return True, a
     return False, None
+
+
+def match_blanks(
+    typed: Sequence[str], accepted: Sequence[Sequence[str]], any_order: Sequence[Sequence[int]] = ()
+) -> tuple[tuple[bool, ...], tuple[str, ...]]:
+    """Return a verdict per blank, and the answers meant where typos were forgiven.
+
+    `accepted` holds each blank's accepted answers in reading order; `any_order` groups blank
+    positions (0-based) whose answers may come in any order, as "sacrotuberous and sacrospinous".
+    """
+    parts = [False] * len(accepted)
+    meant: dict[int, str] = {}
+    grouped = {i for group in any_order for i in group}
+    for i, (t, keys) in enumerate(zip(typed, accepted, strict=False)):
+        if i not in grouped:
+            parts[i], m = match_text(t, keys)
+            if m:
+                meant[i] = m
+    for group in any_order:
+        best: tuple[int, list[tuple[int, bool, str | None]]] = (-1, [])
+        for order in itertools.permutations(group):
+            verdicts = [
+                (slot, *match_text(typed[slot], accepted[key]))
+                for slot, key in zip(group, order, strict=True)
+                if slot < len(typed)
+            ]
+            score = sum(ok for _, ok, _ in verdicts)
+            if score > best[0]:
+                best = (score, verdicts)
+        for slot, ok, m in best[1]:
+            parts[slot] = ok
+            if m:
+                meant[slot] = m
+    return tuple(parts), tuple(meant[i] for i in sorted(meant))
 
 
 # -- reading typed input ------------------------------------------------------------------------
@@ -312,15 +426,11 @@ def grade(q: Question, response: Response) -> Grade:
             ok, meant = match_text(response.text, q.accepted)
             return Grade(ok, typos=(meant,) if meant else ())
         case Cloze():
-            parts: list[bool] = []
-            typos: list[str] = []
-            for typed, blank in zip(response.blanks, q.blanks, strict=False):
-                ok, meant = match_text(typed, [blank.answer])
-                parts.append(ok)
-                if meant:
-                    typos.append(meant)
+            positions = {b.number: i for i, b in enumerate(q.blanks)}
+            groups = [[positions[n] for n in group if n in positions] for group in q.any_order]
+            parts, typos = match_blanks(response.blanks, [b.accepted for b in q.blanks], groups)
             complete = len(response.blanks) == len(q.blanks)
-            return Grade(complete and all(parts), tuple(parts), tuple(typos))
+            return Grade(complete and all(parts), parts, typos)
         case Matching():
             given = dict(response.pairs)
             pair_parts = tuple(given.get(p.left) == p.right for p in q.pairs)

@@ -11,6 +11,7 @@ made: by the YAML loader, by a test, or by another program using the library.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import unicodedata
@@ -166,12 +167,21 @@ class Choice:
 
 @dataclass(frozen=True)
 class Blank:
-    """One deletion of a cloze text, `{{c1::answer::hint}}`, numbered 1, 2 … in reading order."""
+    """One deletion of a cloze text, `{{c1::answer::hint}}`, numbered 1, 2 … in reading order.
+
+    `also` holds the other answers a fair teacher accepts for it (the bank's `accept:`).
+    """
 
     index: int
     number: int
     answer: str
     hint: str | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        """Return every answer taken as right, the deletion's own first."""
+        return (self.answer, *self.also)
 
 
 @dataclass(frozen=True)
@@ -337,6 +347,8 @@ class _ChoiceQuestion(BaseQuestion):
     """A question answered by picking among choices: multiple choice or multiple answer."""
 
     choices: tuple[Choice, ...]
+    # False keeps the written order wherever the choices are shown (levels, numbers, durations).
+    shuffle: bool = True
 
     @cached_property
     def correct(self) -> tuple[str, ...]:
@@ -361,8 +373,14 @@ class _ChoiceQuestion(BaseQuestion):
             elif c.text in seen:
                 yield "choices", f"choice {c.text!r} is repeated"
             seen.add(c.text)
+            if c.why is not None and not c.why.strip():
+                yield "choices", f"choice {c.text!r}: 'why' is empty"
         if not self.correct:
             yield "answer", "needs an answer"
+
+    def why(self, text: str) -> str | None:
+        """Return what the bank says about one choice: why it is right or wrong (None if nothing)."""
+        return next((c.why for c in self.choices if c.text == text), None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -422,11 +440,19 @@ class Cloze(BaseQuestion):
     TYPE: ClassVar[QuestionType] = QuestionType.CLOZE
 
     text: str
+    # Other answers a fair teacher accepts, by deletion number (c1 is 1): ((1, ('sitting',)), ...).
+    accept: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    # Groups of deletion numbers whose answers may be given in any order: ((1, 2),).
+    any_order: tuple[tuple[int, ...], ...] = ()
 
     @cached_property
     def segments(self) -> tuple[str | Blank, ...]:
         """Return the text as plain pieces and blanks, in reading order."""
-        return cloze_segments(self.text)
+        also = dict(self.accept)
+        return tuple(
+            s if isinstance(s, str) else dataclasses.replace(s, also=also.get(s.number, ()))
+            for s in cloze_segments(self.text)
+        )
 
     @cached_property
     def blanks(self) -> tuple[Blank, ...]:
@@ -442,8 +468,28 @@ class Cloze(BaseQuestion):
         return "; ".join(b.answer for b in self.blanks)
 
     def answer_problems(self) -> Iterator[tuple[str, str]]:
-        for problem in cloze_problems(self.text):
+        problems = cloze_problems(self.text)
+        for problem in problems:
             yield "text", problem
+        if problems:
+            return
+        numbers = {b.number for b in cloze_segments(self.text) if isinstance(b, Blank)}
+        for number, answers in self.accept:
+            if number not in numbers:
+                yield "accept", f"'accept' names blank {number}, but the text has no c{number}"
+            for a in answers:
+                if not a.strip() or not typeable(a):
+                    yield "accept", f"'accept' {number}: answer {a!r} has only punctuation or nothing"
+        seen: set[int] = set()
+        for group in self.any_order:
+            if len(set(group)) < 2:
+                yield "any_order", f"an 'any_order' group needs two or more blanks, not {list(group)}"
+            for number in group:
+                if number not in numbers:
+                    yield "any_order", f"'any_order' names blank {number}, but the text has no c{number}"
+                elif number in seen:
+                    yield "any_order", f"blank {number} is in more than one 'any_order' group"
+                seen.add(number)
 
 
 def _blank_text(blank: Blank) -> str:

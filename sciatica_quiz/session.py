@@ -10,8 +10,9 @@ the questions, the seed and the answers, so the same seed and answers give the s
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -19,7 +20,7 @@ from typing import Protocol, TypeVar
 
 from sciatica_quiz.errors import InvalidAnswer, SelectionError
 from sciatica_quiz.grading import Grade, Layout, Response, entries_needed, grade, parse_input, read_text
-from sciatica_quiz.model import Cloze, Question, Source, topic_order
+from sciatica_quiz.model import Cloze, Question, ShortAnswer, Source, topic_order
 
 DEFAULT_COUNT = 10
 T = TypeVar("T")
@@ -55,6 +56,9 @@ class Action(Enum):
     END = "end"
 
 
+CLAIM_COMMANDS = ("!right", "!r")
+
+
 @dataclass(frozen=True)
 class Item:
     """A question as shown: the question and the order of its choices."""
@@ -75,6 +79,19 @@ class Turn:
     action: Action
     grade: Grade | None = None
     response: Response | None = None
+    claimed: bool = False  # marked wrong, then counted as right at the student's word
+
+    def claim(self) -> Turn:
+        """Return this turn counted as right."""
+        assert self.grade is not None
+        return dataclasses.replace(self, grade=dataclasses.replace(self.grade, correct=True), claimed=True)
+
+    @property
+    def typed(self) -> str:
+        """Return what was typed for a typed answer (cloze blanks joined by ' | ')."""
+        if self.response is None:
+            return ""
+        return self.response.text or " | ".join(self.response.blanks)
 
     @property
     def outcome(self) -> Outcome:
@@ -210,6 +227,29 @@ class SessionSummarised:
 
 
 @dataclass(frozen=True)
+class Claimed:
+    """The student counted their last typed answer as right ("I was right"); in study, `due` is
+    when it now comes back, counted from `at`."""
+
+    item: Item
+    at: datetime | None = None
+    due: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClaimRefused:
+    """A claim that cannot be taken: `reason` is 'nothing' (no typed answer was just marked wrong)
+    or 'exam' (an exam is reviewed at the end, without claims)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """After the last question, ask whether its typed answer, marked wrong, was in fact right."""
+
+
+@dataclass(frozen=True)
 class AnswerRequest:
     """Ask for one line of an answer: `entry` counts the lines a question takes (cloze blanks)."""
 
@@ -251,8 +291,28 @@ class ScriptedUI:
 # -- asking one question ---------------------------------------------------------------------------
 
 
-def ask(ui: UI, item: Item, shown: QuestionShown) -> Turn:
-    """Show a question and read an answer, re-asking with a hint until the input can be graded."""
+def claimable(result: Result | None) -> bool:
+    """Return whether a result is a typed answer marked wrong, which the student may claim as right."""
+    return (
+        result is not None
+        and isinstance(result.question, ShortAnswer | Cloze)
+        and result.turn.grade is not None
+        and not result.turn.grade.correct
+        and not result.turn.claimed
+    )
+
+
+def claim_at_the_end(ui: UI, results: Sequence[Result], claim: Callable[[], None]) -> None:
+    """When the last answer may be claimed as right, ask once more: it has no next prompt."""
+    if results and claimable(results[-1]) and (ui.ask(ClaimRequest()) or "").strip().lower() in CLAIM_COMMANDS:
+        claim()
+
+
+def ask(ui: UI, item: Item, shown: QuestionShown, claim: Callable[[], None] | None = None) -> Turn:
+    """Show a question and read an answer, re-asking with a hint until the input can be graded.
+
+    `claim` takes the "I was right" command (see CLAIM_COMMANDS) for the answer before this one.
+    """
     q = item.question
     ui.emit(shown)
     needed = entries_needed(q)
@@ -268,6 +328,12 @@ def ask(ui: UI, item: Item, shown: QuestionShown) -> Turn:
             continue
         if command in ("s", "q"):
             return Turn(Action.SKIP if command == "s" else Action.QUIT)
+        if command in CLAIM_COMMANDS:
+            if claim is None:
+                ui.emit(ClaimRefused("nothing"))
+            else:
+                claim()
+            continue
         try:
             if isinstance(q, Cloze):
                 read_text(raw)
@@ -307,6 +373,9 @@ class History(Protocol):
 
     def finish_session(self, session_id: int, at: datetime | None = None) -> None:
         """Record that a session ended normally."""
+
+    def claim_answer(self, session_id: int, question: Question, typed: str, at: datetime | None = None) -> None:
+        """Count the last answer to a question as right, at the student's word, and record the claim."""
 
 
 def new_seed() -> int:
@@ -361,8 +430,22 @@ class QuizSession:
         )
         results: list[Result] = []
         ended = Action.ANSWER
+
+        def claim() -> None:
+            if self.mode is Mode.EXAM:
+                ui.emit(ClaimRefused("exam"))
+                return
+            last = results[-1] if results else None
+            if last is None or not claimable(last):
+                ui.emit(ClaimRefused("nothing"))
+                return
+            if history:
+                history.claim_answer(sid, last.question, last.turn.typed)
+            results[-1] = Result(last.item, last.turn.claim())
+            ui.emit(Claimed(last.item))
+
         for i, item in enumerate(self.items, 1):
-            turn = ask(ui, item, QuestionShown(item, i, total=n))
+            turn = ask(ui, item, QuestionShown(item, i, total=n), claim)
             if turn.action in (Action.QUIT, Action.END):
                 ended = turn.action
                 break
@@ -370,6 +453,8 @@ class QuizSession:
             if history:
                 history.record_answer(sid, item.question, str(turn.outcome))
             ui.emit(AnswerGraded(item, turn, feedback=self.mode is Mode.PRACTICE))
+        if ended is Action.ANSWER and self.mode is Mode.PRACTICE:
+            claim_at_the_end(ui, results, claim)
         summary = Summary(tuple(results), n, ended)
         if history:
             history.finish_session(sid)

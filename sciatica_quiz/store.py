@@ -103,6 +103,20 @@ MIGRATIONS: list[tuple[str, ...]] = [
             PRIMARY KEY (session_id, position)
         ) WITHOUT ROWID""",
     ),
+    # 3: answers the student counted as right after a typed answer was marked wrong ("I was right"),
+    # so an instructor can see which keys need more accepted answers.
+    (
+        """CREATE TABLE overrides (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions (id),
+            bank TEXT NOT NULL,
+            question TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            typed TEXT NOT NULL,
+            claimed TEXT NOT NULL
+        )""",
+        "CREATE INDEX overrides_question ON overrides (bank, question)",
+    ),
 ]
 
 
@@ -409,6 +423,33 @@ class Store:
                 (session_id, question.bank, question.id, question.topic, outcome, to_text(at or utcnow())),
             )
 
+    def claim_answer(self, session_id: int, question: Question, typed: str, at: datetime | None = None) -> None:
+        """Count the last quiz answer to a question as right ("I was right") and record the claim."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT id FROM answers WHERE session_id = ? AND bank = ? AND question = ? ORDER BY id DESC LIMIT 1",
+                (session_id, question.bank, question.id),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no answer to {question.uid} in this session to count as right")
+            db.execute("UPDATE answers SET outcome = 'correct' WHERE id = ?", (row["id"],))
+            self._record_override(db, session_id, question, typed, at)
+
+    def _record_override(
+        self, db: sqlite3.Connection, session_id: int | None, question: Question, typed: str, at: datetime | None
+    ) -> None:
+        db.execute(
+            "INSERT INTO overrides (session_id, bank, question, topic, typed, claimed) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, question.bank, question.id, question.topic, typed, to_text(at or utcnow())),
+        )
+
+    def overrides(self) -> dict[str, list[str]]:
+        """Return, per question (uid), what students typed and then counted as right, oldest first."""
+        out: dict[str, list[str]] = {}
+        for r in self._query("SELECT bank, question, typed FROM overrides ORDER BY id"):
+            out.setdefault(f"{r['bank']}/{r['question']}", []).append(r["typed"])
+        return out
+
     def last_quiz_missed(self) -> list[str] | None:
         """Return the uids to ask again after the latest quiz; None if no quiz was taken yet.
 
@@ -550,6 +591,42 @@ class Store:
                     due,
                 ),
             )
+            row = db.execute("SELECT * FROM cards WHERE bank = ? AND question = ?", split_uid(uid)).fetchone()
+        return _card_state(row)
+
+    def claim_review(
+        self, question: Question, *, session_id: int, typed: str, at: datetime | None = None
+    ) -> CardState:
+        """Rate the last study answer to a question Good instead of Again ("I was right").
+
+        The card is rebuilt from its review log with that answer rated Good at the time it was
+        given, in one transaction, and the claim is recorded.
+        """
+        import fsrs
+
+        uid = question.uid
+        with self._write() as db:
+            log = db.execute(
+                "SELECT * FROM reviews WHERE bank = ? AND question = ? ORDER BY id", split_uid(uid)
+            ).fetchall()
+            if not log or log[-1]["session_id"] != session_id or log[-1]["correct"]:
+                raise StoreError(f"no study answer to {uid} marked wrong in this session to count as right")
+            card = fsrs.Card(card_id=_card_id(uid))
+            scheduler = self._scheduler()
+            lapses = 0
+            for r in log[:-1]:
+                lapses += r["rating"] == Rating.AGAIN and card.state is fsrs.State.Review
+                card, _ = scheduler.review_card(card, fsrs.Rating(r["rating"]), from_text(r["reviewed"]))
+            new, _ = scheduler.review_card(card, fsrs.Rating(int(Rating.GOOD)), from_text(log[-1]["reviewed"]))
+            due = to_text(new.due)
+            db.execute(
+                "UPDATE reviews SET rating = ?, correct = 1, due = ? WHERE id = ?", (int(Rating.GOOD), due, log[-1]["id"])
+            )
+            db.execute(
+                "UPDATE cards SET card = ?, due = ?, lapses = ? WHERE bank = ? AND question = ?",
+                (new.to_json(), due, lapses, *split_uid(uid)),
+            )
+            self._record_override(db, session_id, question, typed, at)
             row = db.execute("SELECT * FROM cards WHERE bank = ? AND question = ?", split_uid(uid)).fetchone()
         return _card_state(row)
 

@@ -20,6 +20,8 @@ from sciatica_quiz.session import (
     UI,
     Action,
     AnswerGraded,
+    Claimed,
+    ClaimRefused,
     Item,
     QuestionShown,
     Result,
@@ -27,6 +29,8 @@ from sciatica_quiz.session import (
     Summary,
     Turn,
     ask,
+    claim_at_the_end,
+    claimable,
     new_seed,
 )
 from sciatica_quiz.store import CardState, Rating, Store, utcnow
@@ -247,6 +251,18 @@ class StudySession:
         results: list[Result] = []
         ended = Action.ANSWER
         shown = 0
+
+        def claim() -> None:
+            last = results[-1] if results else None
+            if last is None or not claimable(last):
+                ui.emit(ClaimRefused("nothing"))
+                return
+            now = self.clock()
+            state = self.store.claim_review(last.question, session_id=sid, typed=last.turn.typed, at=now)
+            self._pending[last.question.uid] = state.due
+            results[-1] = Result(last.item, last.turn.claim())
+            ui.emit(Claimed(last.item, at=now, due=state.due))
+
         while True:
             if self.limit is not None and len(results) >= self.limit:
                 if self._anything_left(self.clock()):
@@ -259,7 +275,7 @@ class StudySession:
             state = "new" if card is None else "review" if card.state == "review" else "learning"
             item = Item.of(q, self._rng)
             shown += 1
-            turn = ask(ui, item, QuestionShown(item, shown, card=state))
+            turn = ask(ui, item, QuestionShown(item, shown, card=state), claim)
             if turn.action in (Action.QUIT, Action.END):
                 ended = turn.action
                 break
@@ -279,6 +295,8 @@ class StudySession:
             if stop is not None:
                 ended = stop
                 break
+        if ended is Action.ANSWER:
+            claim_at_the_end(ui, results, claim)
         self.store.finish_session(sid)
         summary = Summary(tuple(results), planned, ended)
         ui.emit(SessionSummarised(summary))
@@ -382,6 +400,8 @@ class Progress:
     new_today: int
     by_topic: dict[str, TopicProgress]
     last_session: LastSession | None
+    # What students typed and then counted as right ("I was right"), per question (uid).
+    overrides: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def answers(self) -> int:
@@ -415,6 +435,7 @@ class Progress:
             "new_today": self.new_today,
             "by_topic": {name: t.to_json() for name, t in self.by_topic.items()},
             "last_session": self.last_session.to_json() if self.last_session else None,
+            "overrides": {uid: {"count": len(typed), "typed": typed} for uid, typed in self.overrides.items()},
         }
 
 
@@ -457,4 +478,5 @@ def progress_report(store: Store, questions: Sequence[Question], now: datetime |
         )
         if last
         else None,
+        overrides=store.overrides(),
     )

@@ -58,6 +58,7 @@ _BANK_KEYS = tuple(f.key for f in BANK_FIELDS)
 _QUESTION_KEYS = tuple(f.key for f in QUESTION_FIELDS)
 _SOURCE_KEYS = tuple(f.key for f in SOURCE_FIELDS)
 _BIBLIOGRAPHY_KEYS = tuple(f.key for f in BIBLIOGRAPHY_FIELDS)
+_CHOICE_KEYS = ("text", "why", "correct")
 
 
 class _Stop(Exception):
@@ -482,6 +483,8 @@ class _QuestionReader:
         """Report required keys that are missing and keys the question's type does not take."""
         missing = [f.key for f in QUESTION_FIELDS if f.key not in ("id", "type") and f.required_for(qtype)
                    and (qtype is not None or f.required is True) and f.key not in self.keys]  # fmt: skip
+        if "answer" in missing and self.choices_marked():
+            missing.remove("answer")  # format 1.1: the choices say which are correct
         if missing:
             self.r.note(self.node, "missing " + ", ".join(f"'{k}'" for k in missing))
             self.failed.update(missing)
@@ -516,8 +519,16 @@ class _QuestionReader:
         match f.value:
             case "text" | "slug":
                 return r.text(node, f.key)
-            case "texts" | "choices":
+            case "texts":
                 return r.texts(node, f.key)
+            case "choices":
+                return self.read_choices(node)
+            case "boolean":
+                return r.boolean(node, f.key)
+            case "accept":
+                return self.read_accept(node)
+            case "any-order":
+                return self.read_any_order(node)
             case "cited-ids":
                 return self.read_citations(node)
             case "integer" | "difficulty":
@@ -525,6 +536,59 @@ class _QuestionReader:
             case "date":
                 return r.day(node, f.key)
         raise AssertionError(f"no reader for a question's {f.value!r} value")  # pragma: no cover
+
+    def choices_marked(self) -> bool:
+        """Return whether any choice is written as a mapping with `correct:` (format 1.1)."""
+        node = self.keys["choices"][1] if "choices" in self.keys else None
+        return isinstance(node, yaml.SequenceNode) and any(
+            isinstance(item, yaml.MappingNode) and any(getattr(k, "value", None) == "correct" for k, _ in item.value)
+            for item in node.value
+        )
+
+    def read_choices(self, node: yaml.Node) -> tuple[Choice, ...]:
+        """Return the choices: each a string, or a mapping of text, why and `correct: true` (format 1.1)."""
+        r = self.r
+        if not isinstance(node, yaml.SequenceNode):
+            r.fail(node, "'choices' must be a list, e.g. choices: [a, b]")
+        r.check_tag(node)
+        out: list[Choice] = []
+        for item in node.value:
+            if not isinstance(item, yaml.MappingNode):
+                out.append(Choice(r.text(item, "choices")))
+                continue
+            keys = r.mapping(item, "a choice", _CHOICE_KEYS)
+            if "text" not in keys:
+                r.fail(item, "a choice written as a mapping needs 'text'")
+            why = r.text(keys["why"][1], "why") if "why" in keys else None
+            correct = False
+            if "correct" in keys:
+                correct = r.boolean(keys["correct"][1], "correct")
+                if not correct:
+                    r.fail(keys["correct"][1], "write 'correct: true' on the right choices and leave it out on the others")
+            out.append(Choice(r.text(keys["text"][1], "text"), correct=correct, why=why))
+        return tuple(out)
+
+    def read_accept(self, node: yaml.Node) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Return `accept:` as (blank number, answers) pairs: `{1: [sitting], 2: perineal}`."""
+        r = self.r
+        if not isinstance(node, yaml.MappingNode):
+            r.fail(node, "'accept' must map blank numbers to answers, e.g. accept: {1: [sitting]}")
+        r.check_tag(node)
+        out: list[tuple[int, tuple[str, ...]]] = []
+        for key_node, value_node in node.value:
+            number = r.integer(key_node, "accept")
+            out.append((number, r.texts(value_node, "accept", allow_single=True)))
+        return tuple(out)
+
+    def read_any_order(self, node: yaml.Node) -> tuple[tuple[int, ...], ...]:
+        """Return `any_order:` as groups of blank numbers: `[1, 2]` or `[[1, 2], [3, 4]]`."""
+        r = self.r
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            r.fail(node, "'any_order' must list blank numbers, e.g. any_order: [1, 2]")
+        r.check_tag(node)
+        if all(isinstance(item, yaml.SequenceNode) for item in node.value):
+            return tuple(tuple(r.integer(n, "any_order") for n in group.value) for group in node.value)
+        return (tuple(r.integer(n, "any_order") for n in node.value),)
 
     def read_citations(self, node: yaml.Node) -> tuple[str, ...]:
         """Return a question's source ids, remembering each one's line to check it against the bibliography."""
@@ -578,15 +642,23 @@ class _QuestionReader:
         fields.setdefault("explanation", "x")  # a missing explanation is reported already
         match qtype:
             case QuestionType.MULTIPLE_CHOICE | QuestionType.MULTIPLE_ANSWER:
-                texts = fields.pop("choices", ())
-                correct = answer if isinstance(answer, tuple) else ()
-                self.check_answers_are_choices(texts, correct)
-                marked: set[str] = set()  # a repeated choice is reported as such, not as two answers
-                choices = []
-                for t in texts:
-                    choices.append(Choice(t, correct=t in correct and t not in marked))
-                    marked.add(t)
-                fields["choices"] = tuple(choices)
+                read: tuple[Choice, ...] = fields.pop("choices", ())
+                if any(c.correct for c in read):
+                    if "answer" in self.keys:
+                        self.r.note(self.keys["answer"][0], "the choices are marked 'correct: true' and 'answer' is given "
+                                    "too; use one way: remove 'answer'")  # fmt: skip
+                        self.failed.add("answer")
+                    fields["choices"] = read
+                else:
+                    texts = tuple(c.text for c in read)
+                    correct = answer if isinstance(answer, tuple) else ()
+                    self.check_answers_are_choices(texts, correct)
+                    seen: set[str] = set()  # a repeated choice is reported as such, not as two answers
+                    choices = []
+                    for c in read:
+                        choices.append(dataclasses.replace(c, correct=c.text in correct and c.text not in seen))
+                        seen.add(c.text)
+                    fields["choices"] = tuple(choices)
             case QuestionType.TRUE_FALSE:
                 fields["answer"] = answer if isinstance(answer, bool) else False
             case QuestionType.SHORT_ANSWER:

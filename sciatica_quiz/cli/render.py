@@ -30,6 +30,9 @@ from sciatica_quiz.model import (
 from sciatica_quiz.session import (
     AnswerGraded,
     AnswerRequest,
+    Claimed,
+    ClaimRefused,
+    ClaimRequest,
     ExamReviewed,
     HelpShown,
     InputRejected,
@@ -37,9 +40,11 @@ from sciatica_quiz.session import (
     Outcome,
     QuestionShown,
     QuizStarted,
+    Result,
     SessionSummarised,
     Summary,
     Turn,
+    claimable,
 )
 from sciatica_quiz.store import Rating
 from sciatica_quiz.study import (
@@ -61,7 +66,12 @@ from sciatica_quiz.text import percent
 Style = Literal["plain", "title", "case", "question", "choice", "good", "bad", "hint", "muted", "score"]
 Line = tuple[str, Style]
 TYPE_NAMES = {QuestionType.TRUE_FALSE: "true or false"}
-COMMANDS_HELP = "Commands: ? help, s skip this question, q quit (a summary follows)."
+COMMANDS_HELP = (
+    "Commands: ? help, s skip this question, q quit (a summary follows), "
+    "!right count your last typed answer as right when it was marked wrong."
+)
+CLAIM_HINT = "Sure your answer means the same? Type !right at the next prompt to count it as right."
+CLAIM_PROMPT = "Press Enter to finish (or type !right to count your last answer as right): "
 HOW_TO_ANSWER: dict[QuestionType, str] = {
     QuestionType.MULTIPLE_CHOICE: "Type the letter of the one best answer, e.g. b.",
     QuestionType.MULTIPLE_ANSWER: "Type the letters of every answer that applies, e.g. a c or ac.",
@@ -100,8 +110,16 @@ def lines(event: object, sources: Mapping[str, Source]) -> list[Line]:
             return [(hint, "hint")]
         case AnswerGraded(item=item, turn=turn, feedback=feedback):
             if feedback:
-                return feedback_lines(item, turn, sources)
+                claim: list[Line] = [(CLAIM_HINT, "muted")] if claimable(Result(item, turn)) else []
+                return feedback_lines(item, turn, sources) + claim
             return [("Skipped.", "muted")] if turn.grade is None else []
+        case Claimed(at=at, due=due):
+            when = f" next review {describe_when(at, due)}." if at and due else ""
+            return [(f"Counted as right.{when}", "good")]
+        case ClaimRefused(reason=reason):
+            if reason == "exam":
+                return [("An exam is marked at the end; answers cannot be counted as right during it.", "hint")]
+            return [("!right counts your last typed answer as right when it was marked wrong; there is none.", "hint")]
         case ExamReviewed(missed=missed):
             out: list[Line] = [("", "plain"), ("Review of the questions you missed", "title")]
             for r in missed:
@@ -145,6 +163,8 @@ def prompt(request: object) -> str:
             return answer_prompt(item, entry)
         case RatingRequest():
             return RATING_PROMPT
+        case ClaimRequest():
+            return CLAIM_PROMPT
     raise TypeError(f"no prompt for {request!r}")
 
 
@@ -228,12 +248,20 @@ def answer_lines(item: Item, turn: Turn) -> list[Line]:
     given = turn.response
     match q:
         case MultipleChoice():
-            keys = [f"{LETTERS[i]}) {c}" for i, c in enumerate(layout.choices) if c in q.correct]
-            return [(f"Answer: {keys[0]}", "plain")]
+            letters = {c: LETTERS[i] for i, c in enumerate(layout.choices)}
+            right = q.correct[0]
+            out: list[Line] = [(f"Answer: {letters[right]}) {right}", "plain")]
+            # What the bank says about the right choice, and about the one picked if it was wrong.
+            if q.why(right):
+                out.append((f"  {letters[right]}) is right: {q.why(right)}", "plain"))
+            for c in sorted(given.choices if given else (), key=layout.choices.index):
+                if c != right and q.why(c):
+                    out.append((f"  {letters[c]}) is not: {q.why(c)}", "bad"))
+            return out
         case MultipleAnswer():
             # Several answers: mark what was missed and what was picked wrongly, to show partial knowledge.
             picked = given.choices if given else frozenset()
-            out: list[Line] = [("Answer:", "plain")]
+            out = [("Answer:", "plain")]
             for i, c in enumerate(layout.choices):
                 if c in q.correct:
                     missed = given is not None and c not in picked
@@ -241,6 +269,10 @@ def answer_lines(item: Item, turn: Turn) -> list[Line]:
                     out.append((f"  {LETTERS[i]}) {c}{note}", "bad" if missed else "plain"))
                 elif c in picked:
                     out.append((f"  {LETTERS[i]}) {c}   (not part of the answer)", "bad"))
+                else:
+                    continue
+                if q.why(c):
+                    out.append((f"     {q.why(c)}", "muted"))
             return out
         case TrueFalse():
             return [(f"Answer: {q.answer_text()}", "plain")]
@@ -375,5 +407,8 @@ def progress_lines(report: Progress) -> list[str]:
         for name, t in report.by_topic.items():
             acc = f"{percent(t.correct, t.answers)}%" if t.answers else "-"
             out.append(f"{topic_title(name):<{width}}{t.answers:>8}{acc:>7}{t.due:>6}{t.new:>6}")
+    if report.overrides:
+        n = sum(len(typed) for typed in report.overrides.values())
+        out += ["", f"Answers you counted as right (!right): {n}, on {len(report.overrides)} questions (see --json)"]
     out += ["", f"Store: {report.store}"]
     return out
