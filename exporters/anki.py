@@ -60,7 +60,7 @@ DEFAULT_DECK = "Sciatica"
 GUID_NAMESPACE = "sciatica-quiz"
 # When the note types' templates or CSS last changed; bump it with any template change so that
 # Anki takes the new look on import. The fields must never change.
-NOTE_TYPES_REVISED = date(2026, 11, 27)
+NOTE_TYPES_REVISED = date(2026, 12, 1)
 # Notes with no `revised:` date at all get this modification time.
 DEFAULT_REVISED = date(2026, 1, 1)
 
@@ -105,10 +105,11 @@ table.match { border-collapse: collapse; margin: .4em 0; }
 table.match td, table.match th { border: 1px solid #c4c4c8; padding: .25em .6em; vertical-align: top; text-align: left; }
 .cloze { font-weight: 700; color: #0b57d0; }
 .id { font-size: 11px; color: #9a9aa0; margin-top: 1em; }
+.why { font-size: 15px; font-weight: 400; color: #55555a; margin: .1em 0 0 2.8em; }
 .nightMode .card, .night_mode .card, .card.nightMode { color: #e8e8ea; background: #1e1e20; }
 .nightMode .case, .night_mode .case { background: #2a2a2e; border-left-color: #9a9aa0; }
 .nightMode .correct, .night_mode .correct { background: #1f3b26; border-color: #66bb6a; }
-.nightMode .sources, .night_mode .sources, .nightMode .kind, .night_mode .kind { color: #b0b0b5; }
+.nightMode .sources, .night_mode .sources, .nightMode .kind, .night_mode .kind, .nightMode .why, .night_mode .why { color: #b0b0b5; }
 .nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
 """
 
@@ -241,6 +242,8 @@ def _choices_html(q: MultipleChoice | MultipleAnswer, order: list[str]) -> tuple
     for letter, choice in zip(LETTERS, order, strict=False):
         text = escape(choice)
         front.append(f'<div class="choice"><span class="letter">{letter}.</span> {text}</div>')
+        why = q.why(choice)
+        text += f'<div class="why">{escape(why)}</div>' if why else ""
         # A tick as well as colour, so the answer reads in black and white and for colour-blind students.
         if choice in q.correct:
             back.append(

@@ -85,6 +85,7 @@ class Choice:
     letter: str
     text: str
     correct: bool = False
+    why: str = ""  # why this choice is right or wrong; the study guide shows it, a worksheet never
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,9 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
                 shuffle.shuffle(texts)
                 if not q.shuffle:
                     texts = list(q.texts)  # levels and numbers stay in order; the seed's draws do not change
-            choices = tuple(Choice(LETTERS[i], c, c in q.correct) for i, c in enumerate(texts))
+            choices = tuple(
+                Choice(LETTERS[i], c, c in q.correct, q.why(c) or "") for i, c in enumerate(texts)
+            )
             right = [c for c in choices if c.correct]
             extra = dict(
                 choices=choices,
@@ -401,7 +404,7 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
 def _without_answers(item: HandoutItem) -> HandoutItem:
     return dataclasses.replace(
         item,
-        choices=tuple(dataclasses.replace(c, correct=False) for c in item.choices),
+        choices=tuple(dataclasses.replace(c, correct=False, why="") for c in item.choices),
         cloze=tuple(dataclasses.replace(s, answer="") for s in item.cloze),
         pairs=tuple(dataclasses.replace(p, letter="") for p in item.pairs),
         mark="",
@@ -707,8 +710,10 @@ def _md_item(kind: HandoutKind, item: HandoutItem) -> list[str]:
 
 def _md_choice(c: Choice, study: bool) -> str:
     if study and c.correct:
-        return f"- **{c.letter}\\.** **{_md_cell(c.text)}** ✓"
-    return f"- **{c.letter}\\.** {_md_cell(c.text)}"
+        line = f"- **{c.letter}\\.** **{_md_cell(c.text)}** ✓"
+    else:
+        line = f"- **{c.letter}\\.** {_md_cell(c.text)}"
+    return f"{line}\\\n  {_md_cell(c.why)}" if study and c.why else line
 
 
 def _md_cell(text: str) -> str:

@@ -230,9 +230,14 @@ def question_schema() -> dict[str, Any]:
     marked = {"properties": {"choices": {"contains": {"type": "object", "required": ["correct"]}}}}
     for qtype in QuestionType:
         required = [f.key for f in QUESTION_FIELDS if f.required_for(qtype) and f.required is not True]
-        then: dict[str, Any] = {"required": [k for k in required if not (k == "answer" and qtype in CHOICE_TYPES)]}
+        then: dict[str, Any] = {
+            "required": [k for k in required if not (k == "answer" and qtype in CHOICE_TYPES)]
+        }
         if qtype in CHOICE_TYPES:  # the answer, or choices marked correct, but not both
-            then["oneOf"] = [{"required": ["answer"], "not": marked}, {"not": {"required": ["answer"]}, **marked}]
+            then["oneOf"] = [
+                {"required": ["answer"], "not": marked},
+                {"not": {"required": ["answer"]}, **marked},
+            ]
         answer = ANSWERS[qtype].schema
         if answer is not None:
             then["properties"] = {"answer": answer}

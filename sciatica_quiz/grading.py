@@ -126,7 +126,9 @@ def entries_needed(q: Question) -> int:
 #   4. but never when it says something the key does not: a number, level, side or negation the
 #      accepted answers do not have (hedging such as "L4 (L5)" or "left/right" is not accepted).
 
-RULES: dict[str, Any] = json.loads(resources.files("sciatica_quiz").joinpath("grading_rules.json").read_text("utf-8"))
+RULES: dict[str, Any] = json.loads(
+    resources.files("sciatica_quiz").joinpath("grading_rules.json").read_text("utf-8")
+)
 SPELLINGS: dict[str, str] = RULES["spellings"]["words"]
 CRITICAL = frozenset(RULES["critical"]["words"])
 CONTRASTS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in RULES["contrasts"]["pairs"])

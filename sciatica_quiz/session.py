@@ -304,7 +304,11 @@ def claimable(result: Result | None) -> bool:
 
 def claim_at_the_end(ui: UI, results: Sequence[Result], claim: Callable[[], None]) -> None:
     """When the last answer may be claimed as right, ask once more: it has no next prompt."""
-    if results and claimable(results[-1]) and (ui.ask(ClaimRequest()) or "").strip().lower() in CLAIM_COMMANDS:
+    if (
+        results
+        and claimable(results[-1])
+        and (ui.ask(ClaimRequest()) or "").strip().lower() in CLAIM_COMMANDS
+    ):
         claim()
 
 
@@ -374,7 +378,9 @@ class History(Protocol):
     def finish_session(self, session_id: int, at: datetime | None = None) -> None:
         """Record that a session ended normally."""
 
-    def claim_answer(self, session_id: int, question: Question, typed: str, at: datetime | None = None) -> None:
+    def claim_answer(
+        self, session_id: int, question: Question, typed: str, at: datetime | None = None
+    ) -> None:
         """Count the last answer to a question as right, at the student's word, and record the claim."""
 
 

@@ -423,7 +423,9 @@ class Store:
                 (session_id, question.bank, question.id, question.topic, outcome, to_text(at or utcnow())),
             )
 
-    def claim_answer(self, session_id: int, question: Question, typed: str, at: datetime | None = None) -> None:
+    def claim_answer(
+        self, session_id: int, question: Question, typed: str, at: datetime | None = None
+    ) -> None:
         """Count the last quiz answer to a question as right ("I was right") and record the claim."""
         with self._write() as db:
             row = db.execute(
@@ -436,7 +438,12 @@ class Store:
             self._record_override(db, session_id, question, typed, at)
 
     def _record_override(
-        self, db: sqlite3.Connection, session_id: int | None, question: Question, typed: str, at: datetime | None
+        self,
+        db: sqlite3.Connection,
+        session_id: int | None,
+        question: Question,
+        typed: str,
+        at: datetime | None,
     ) -> None:
         db.execute(
             "INSERT INTO overrides (session_id, bank, question, topic, typed, claimed) VALUES (?, ?, ?, ?, ?, ?)",
@@ -617,10 +624,13 @@ class Store:
             for r in log[:-1]:
                 lapses += r["rating"] == Rating.AGAIN and card.state is fsrs.State.Review
                 card, _ = scheduler.review_card(card, fsrs.Rating(r["rating"]), from_text(r["reviewed"]))
-            new, _ = scheduler.review_card(card, fsrs.Rating(int(Rating.GOOD)), from_text(log[-1]["reviewed"]))
+            new, _ = scheduler.review_card(
+                card, fsrs.Rating(int(Rating.GOOD)), from_text(log[-1]["reviewed"])
+            )
             due = to_text(new.due)
             db.execute(
-                "UPDATE reviews SET rating = ?, correct = 1, due = ? WHERE id = ?", (int(Rating.GOOD), due, log[-1]["id"])
+                "UPDATE reviews SET rating = ?, correct = 1, due = ? WHERE id = ?",
+                (int(Rating.GOOD), due, log[-1]["id"]),
             )
             db.execute(
                 "UPDATE cards SET card = ?, due = ?, lapses = ? WHERE bank = ? AND question = ?",

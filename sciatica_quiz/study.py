@@ -435,7 +435,9 @@ class Progress:
             "new_today": self.new_today,
             "by_topic": {name: t.to_json() for name, t in self.by_topic.items()},
             "last_session": self.last_session.to_json() if self.last_session else None,
-            "overrides": {uid: {"count": len(typed), "typed": typed} for uid, typed in self.overrides.items()},
+            "overrides": {
+                uid: {"count": len(typed), "typed": typed} for uid, typed in self.overrides.items()
+            },
         }
 
 

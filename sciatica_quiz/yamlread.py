@@ -126,11 +126,14 @@ class FileReader:
         raise _Stop
 
     def note(self, where: yaml.Node | int, message: str) -> None:
+        line = where if isinstance(where, int) else line_of(where)
+        problem = Problem(self.path, line, self.prefix + message)
+        if self.problems and problem == self.problems[-1]:
+            return  # the same words on the same line (every item of a list, say) say nothing more
         if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
             self.not_shown += 1  # a file of thousands of mistakes needs its first ones fixed first
             return
-        line = where if isinstance(where, int) else line_of(where)
-        self.problems.append(Problem(self.path, line, self.prefix + message))
+        self.problems.append(problem)
 
     def all_problems(self) -> list[Problem]:
         """Return the problems found, with a note of how many more were not listed."""
@@ -541,32 +544,54 @@ class _QuestionReader:
         """Return whether any choice is written as a mapping with `correct:` (format 1.1)."""
         node = self.keys["choices"][1] if "choices" in self.keys else None
         return isinstance(node, yaml.SequenceNode) and any(
-            isinstance(item, yaml.MappingNode) and any(getattr(k, "value", None) == "correct" for k, _ in item.value)
+            isinstance(item, yaml.MappingNode)
+            and any(getattr(k, "value", None) == "correct" for k, _ in item.value)
             for item in node.value
         )
 
     def read_choices(self, node: yaml.Node) -> tuple[Choice, ...]:
-        """Return the choices: each a string, or a mapping of text, why and `correct: true` (format 1.1)."""
+        """Return the choices: each a string, or a mapping of text, why and `correct: true` (format 1.1).
+
+        Every choice is read, so the problems of all of them are reported at once.
+        """
         r = self.r
         if not isinstance(node, yaml.SequenceNode):
             r.fail(node, "'choices' must be a list, e.g. choices: [a, b]")
         r.check_tag(node)
         out: list[Choice] = []
+        broken = False
         for item in node.value:
-            if not isinstance(item, yaml.MappingNode):
-                out.append(Choice(r.text(item, "choices")))
-                continue
-            keys = r.mapping(item, "a choice", _CHOICE_KEYS)
+            try:
+                out.append(self.read_choice(item))
+            except _Stop:
+                broken = True
+        if broken:
+            raise _Stop
+        return tuple(out)
+
+    def read_choice(self, item: yaml.Node) -> Choice:
+        r = self.r
+        if not isinstance(item, yaml.MappingNode):
+            return Choice(r.text(item, "choices"))
+        before = r.count()
+        keys = r.mapping(item, "a choice", _CHOICE_KEYS)
+        text = why = None
+        correct = False
+        with contextlib.suppress(_Stop):
             if "text" not in keys:
                 r.fail(item, "a choice written as a mapping needs 'text'")
+            text = r.text(keys["text"][1], "text")
+        with contextlib.suppress(_Stop):
             why = r.text(keys["why"][1], "why") if "why" in keys else None
-            correct = False
-            if "correct" in keys:
-                correct = r.boolean(keys["correct"][1], "correct")
-                if not correct:
-                    r.fail(keys["correct"][1], "write 'correct: true' on the right choices and leave it out on the others")
-            out.append(Choice(r.text(keys["text"][1], "text"), correct=correct, why=why))
-        return tuple(out)
+        with contextlib.suppress(_Stop):
+            if "correct" in keys and not (correct := r.boolean(keys["correct"][1], "correct")):
+                r.fail(
+                    keys["correct"][1],
+                    "write 'correct: true' on the right choices and leave it out on the others",
+                )
+        if text is None or r.count() != before:
+            raise _Stop
+        return Choice(text, correct=correct, why=why)
 
     def read_accept(self, node: yaml.Node) -> tuple[tuple[int, tuple[str, ...]], ...]:
         """Return `accept:` as (blank number, answers) pairs: `{1: [sitting], 2: perineal}`."""
@@ -576,8 +601,10 @@ class _QuestionReader:
         r.check_tag(node)
         out: list[tuple[int, tuple[str, ...]]] = []
         for key_node, value_node in node.value:
-            number = r.integer(key_node, "accept")
-            out.append((number, r.texts(value_node, "accept", allow_single=True)))
+            # An entry with a problem is reported and left out; the others are still checked.
+            with contextlib.suppress(_Stop):
+                number = r.integer(key_node, "accept")
+                out.append((number, r.texts(value_node, f"accept {number}", allow_single=True)))
         return tuple(out)
 
     def read_any_order(self, node: yaml.Node) -> tuple[tuple[int, ...], ...]:
@@ -656,7 +683,9 @@ class _QuestionReader:
                     seen: set[str] = set()  # a repeated choice is reported as such, not as two answers
                     choices = []
                     for c in read:
-                        choices.append(dataclasses.replace(c, correct=c.text in correct and c.text not in seen))
+                        choices.append(
+                            dataclasses.replace(c, correct=c.text in correct and c.text not in seen)
+                        )
                         seen.add(c.text)
                     fields["choices"] = tuple(choices)
             case QuestionType.TRUE_FALSE:

@@ -118,8 +118,15 @@ def lines(event: object, sources: Mapping[str, Source]) -> list[Line]:
             return [(f"Counted as right.{when}", "good")]
         case ClaimRefused(reason=reason):
             if reason == "exam":
-                return [("An exam is marked at the end; answers cannot be counted as right during it.", "hint")]
-            return [("!right counts your last typed answer as right when it was marked wrong; there is none.", "hint")]
+                return [
+                    ("An exam is marked at the end; answers cannot be counted as right during it.", "hint")
+                ]
+            return [
+                (
+                    "!right counts your last typed answer as right when it was marked wrong; there is none.",
+                    "hint",
+                )
+            ]
         case ExamReviewed(missed=missed):
             out: list[Line] = [("", "plain"), ("Review of the questions you missed", "title")]
             for r in missed:
@@ -409,6 +416,9 @@ def progress_lines(report: Progress) -> list[str]:
             out.append(f"{topic_title(name):<{width}}{t.answers:>8}{acc:>7}{t.due:>6}{t.new:>6}")
     if report.overrides:
         n = sum(len(typed) for typed in report.overrides.values())
-        out += ["", f"Answers you counted as right (!right): {n}, on {len(report.overrides)} questions (see --json)"]
+        out += [
+            "",
+            f"Answers you counted as right (!right): {n}, on {len(report.overrides)} questions (see --json)",
+        ]
     out += ["", f"Store: {report.store}"]
     return out
