@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from sciatica_quiz.cache import BankCache
 from sciatica_quiz.errors import BankError, Problem
-from sciatica_quiz.model import Bank, Library, Source, did_you_mean
+from sciatica_quiz.model import Bank, Library, MultipleAnswer, MultipleChoice, Source, did_you_mean
 from sciatica_quiz.speed import collector_paused
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -196,12 +196,20 @@ def _load_library(paths: Sequence[Path | str], builtin: bool, strict: bool) -> L
 
 
 def _strict_problems(path: str, bank: Bank) -> Iterator[Problem]:
-    """Report what strict checking asks beyond the format: a source on every question."""
+    """Report what strict checking asks beyond the format: a source on every question, and a `why`
+    on every wrong choice (what the built-in banks promise)."""
     for q in bank.questions:
         if not q.sources:
             yield Problem(
                 path, q.line, f"question '{q.id}': has no sources; strict checking needs at least one"
             )
+        if isinstance(q, MultipleChoice | MultipleAnswer):
+            for c in q.choices:
+                if not c.correct and not c.why:
+                    message = (
+                        f"question '{q.id}': wrong choice {c.text!r} has no 'why'; strict checking needs one"
+                    )
+                    yield Problem(path, q.line, message)
 
 
 def _unknown_sources(
