@@ -50,6 +50,19 @@ def test_cases_red_flags_and_myths() -> None:
     assert all("case" in q.tags for q in QUESTIONS if q.case)
 
 
+def test_every_article_claim_in_the_decks_readme_is_corrected_by_myth_questions() -> None:
+    rows = [line for line in (REPO / "decks" / "README.md").read_text(encoding="utf-8").splitlines()
+            if re.match(r"\| \d+ \|", line)]  # fmt: skip
+    assert len(rows) >= 30
+    by_uid = {q.uid: q for q in QUESTIONS}
+    for row in rows:
+        ids = re.findall(r"`([a-z-]+/[a-z0-9-]+)`", row.split("|")[3])
+        assert ids, row
+        for uid in ids:
+            assert uid in by_uid, uid
+            assert "myth" in by_uid[uid].tags, uid
+
+
 def test_every_question_has_one_mblex_area() -> None:
     for q in QUESTIONS:
         areas = [t for t in q.tags if t.startswith("mblex::")]
