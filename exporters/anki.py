@@ -36,10 +36,12 @@ from exporters.common import (
     atomic_path,
     check_target,
     collector_paused,
+    derangement,
     stable_order,
     write_failed,
 )
 from sciatica_quiz.errors import ExportError
+from sciatica_quiz.grading import normalise
 from sciatica_quiz.model import LETTERS as LOWER_LETTERS
 from sciatica_quiz.model import (
     Cloze,
@@ -52,6 +54,7 @@ from sciatica_quiz.model import (
     ShortAnswer,
     TrueFalse,
     assert_never,
+    topic_order,
     topic_title,
 )
 from sciatica_quiz.text import plural
@@ -64,8 +67,11 @@ NOTE_TYPES_REVISED = date(2026, 12, 1)
 # Notes with no `revised:` date at all get this modification time.
 DEFAULT_REVISED = date(2026, 1, 1)
 
-FIELDS = ("Question", "Case", "Choices", "Answer", "Explanation", "Sources", "Id", "My notes")
-CLOZE_FIELDS = ("Text", "Question", "Case", "Explanation", "Sources", "Id", "My notes")
+# The note types' fields never change (a change would make Anki treat the note types as new).
+# "Reserved" is a spare field for the future; Anki replaces every field of a note it updates, so it
+# cannot hold a student's own notes.
+FIELDS = ("Question", "Case", "Choices", "Answer", "Explanation", "Sources", "Id", "Reserved")
+CLOZE_FIELDS = ("Text", "Question", "Case", "Explanation", "Sources", "Id", "Reserved")
 
 # Hard-coded note-type ids: never change them, or students' notes stop updating.
 MODEL_IDS: dict[QuestionType, int] = {
@@ -76,76 +82,93 @@ MODEL_IDS: dict[QuestionType, int] = {
     QuestionType.MATCHING: 1607392305,
     QuestionType.CLOZE: 1607392306,
 }
+# The line above each question: what kind of answer it wants (a prompt never repeats it).
 INSTRUCTIONS: dict[QuestionType, str] = {
-    QuestionType.MULTIPLE_CHOICE: "Choose one.",
-    QuestionType.MULTIPLE_ANSWER: "Select all that apply.",
+    QuestionType.MULTIPLE_CHOICE: "Choose one",
+    QuestionType.MULTIPLE_ANSWER: "Select all that apply",
     QuestionType.TRUE_FALSE: "True or false?",
-    QuestionType.SHORT_ANSWER: "Say or write the answer.",
-    QuestionType.MATCHING: "Match each numbered item to a lettered one.",
-    QuestionType.CLOZE: "Fill in the blank.",
+    QuestionType.SHORT_ANSWER: "Say or type the answer",
+    QuestionType.MATCHING: "Matching",
+    QuestionType.CLOZE: "Fill in the blank",
 }
 LETTERS = LOWER_LETTERS.upper()
+MAX_ALSO_ACCEPTED = 3
+ROOT_DESCRIPTION = (
+    "Study questions with explanations and sources, one subdeck per topic in teaching order. "
+    "Made with sciatica-quiz; a study aid, not medical advice."
+)
+_SAYS_SELECT_ALL = re.compile(r"\s*\(?select all that apply\.?\)?\s*$", re.IGNORECASE)
+_SAYS_TRUE_FALSE = re.compile(r"^\s*true or false\s*[:?.,\u2013\u2014-]\s*", re.IGNORECASE)
 
+# Every colour meets WCAG AA (4.5:1) on its background, light and night (tests/test_anki_cards.py
+# checks the rendered cards with axe-core in Chromium). Nothing depends on colour alone: the right
+# choices also carry a tick, bold text and a border.
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
   font-size: 19px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fff;
-  max-width: 42em; margin: 0 auto; padding: 0 .6em; }
-.kind { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: #6b6b70; margin-bottom: .4em; }
+  max-width: 42em; margin: 0 auto; padding: 1.1em .7em 1em; }
+.kind { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; color: #5f5f64; margin-bottom: .4em; }
 .case { border-left: 4px solid #8a8a8f; padding: .3em .8em; margin: 0 0 .8em; background: #f4f4f6; }
 .prompt { font-weight: 600; margin-bottom: .6em; }
-.choice { margin: .25em 0; padding: .2em .4em; border-radius: 6px; }
-.letter { display: inline-block; min-width: 1.6em; font-weight: 700; }
-.correct { background: #dff3e4; border: 1px solid #2e7d32; font-weight: 700; }
-.answer { margin: .5em 0; }
-.mark { display: inline-block; min-width: 1.2em; }
-.explanation { margin: .8em 0; }
-.sources { font-size: 14px; color: #55555a; border-top: 1px solid #d0d0d5; padding-top: .4em; }
-.mynotes { font-size: 15px; margin-top: .8em; padding: .4em .6em; border: 1px dashed #8a8a8f; }
-table.match { border-collapse: collapse; margin: .4em 0; }
-table.match td, table.match th { border: 1px solid #c4c4c8; padding: .25em .6em; vertical-align: top; text-align: left; }
+.choice { position: relative; margin: .3em 0; padding: .2em .4em .2em 2.6em; text-indent: -1.7em;
+  border-radius: 6px; border: 1px solid transparent; }
+.letter { display: inline-block; width: 1.7em; text-indent: 0; font-weight: 700; }
+.mark { position: absolute; left: .25em; top: .2em; text-indent: 0; font-weight: 700; }
+.answer .choice { font-size: 17px; margin: .2em 0; padding-left: 2.9em; }
+.correct { background: #e3f4e6; border-color: #2e7d32; font-weight: 700; }
+.why { text-indent: 0; font-size: 14px; line-height: 1.35; font-weight: 400; color: #4d4d52; margin-top: .1em; }
+.verdict { font-size: 24px; font-weight: 700; margin: .2em 0 .3em; }
+.also { font-size: 15px; color: #4d4d52; }
+.with { font-size: 15px; color: #4d4d52; margin: .5em 0 .2em; }
+.item { margin: .25em 0; padding-left: 1.9em; text-indent: -1.9em; }
+.item b { display: inline-block; width: 1.9em; text-indent: 0; }
+.pair { margin: .3em 0; padding-left: 3.3em; text-indent: -3.3em; }
+.pair .right { font-weight: 700; }
+.pair .key { display: inline-block; width: 3.3em; text-indent: 0; font-weight: 700; white-space: nowrap; }
+.explanation { margin: .9em 0; }
+.sources { font-size: 15px; color: #4d4d52; border-top: 1px solid #d0d0d5; padding-top: .4em; margin-top: .8em; }
+.sources summary { cursor: pointer; }
+.source { margin: .35em 0; }
+a { color: #0b57d0; overflow-wrap: anywhere; word-break: break-word; }
 .cloze { font-weight: 700; color: #0b57d0; }
-.id { font-size: 11px; color: #9a9aa0; margin-top: 1em; }
-.why { font-size: 15px; font-weight: 400; color: #55555a; margin: .1em 0 0 2.8em; }
-.nightMode .card, .night_mode .card, .card.nightMode { color: #e8e8ea; background: #1e1e20; }
+.nightMode.card, .nightMode .card, .night_mode .card, .card.night_mode { color: #e8e8ea; background: #1e1e20; }
 .nightMode .case, .night_mode .case { background: #2a2a2e; border-left-color: #9a9aa0; }
-.nightMode .correct, .night_mode .correct { background: #1f3b26; border-color: #66bb6a; }
-.nightMode .sources, .night_mode .sources, .nightMode .kind, .night_mode .kind, .nightMode .why, .night_mode .why { color: #b0b0b5; }
-.nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
+.nightMode .correct, .night_mode .correct { background: #1c3a24; border-color: #66bb6a; }
+.nightMode .kind, .night_mode .kind, .nightMode .why, .night_mode .why, .nightMode .also, .night_mode .also,
+.nightMode .with, .night_mode .with, .nightMode .sources, .night_mode .sources { color: #c4c4c9; }
+.nightMode a, .night_mode a, .nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
 """
 
-_BACK = """{{FrontSide}}
-<hr id="answer">
-<div class="answer">{{Answer}}</div>
-{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}
-{{#Sources}}<div class="sources">{{Sources}}</div>{{/Sources}}
-{{#My notes}}<div class="mynotes">{{My notes}}</div>{{/My notes}}
-<div class="id">{{Id}}</div>"""
+_SOURCES = '{{#Sources}}<details class="sources"><summary>Sources</summary>{{Sources}}</details>{{/Sources}}'
+_EXPLANATION = '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}'
+
+
+def _head(kind: QuestionType) -> str:
+    return f'<div class="kind">{INSTRUCTIONS[kind]}</div>\n{{{{#Case}}}}<div class="case">{{{{Case}}}}</div>{{{{/Case}}}}\n'
 
 
 def _front(kind: QuestionType) -> str:
     return (
-        f'<div class="kind">{INSTRUCTIONS[kind]}</div>\n'
-        '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
-        '<div class="prompt">{{Question}}</div>\n'
-        "{{#Choices}}<div>{{Choices}}</div>{{/Choices}}"
+        _head(kind)
+        + '<div class="prompt">{{Question}}</div>\n{{#Choices}}<div class="choices">{{Choices}}</div>{{/Choices}}'
     )
 
 
-_CLOZE_FRONT = (
-    f'<div class="kind">{INSTRUCTIONS[QuestionType.CLOZE]}</div>\n'
-    '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
-    '{{#Question}}<div class="prompt">{{Question}}</div>{{/Question}}\n'
-    "{{cloze:Text}}"
-)
+def _back(kind: QuestionType) -> str:
+    # Anki scrolls to #answer when the back is shown: the answer comes right after it, and the
+    # front's choices are not repeated (the Answer field shows them once, the right ones marked).
+    return (
+        _head(kind) + '<div class="prompt">{{Question}}</div>\n<hr id="answer">\n'
+        f'<div class="answer">{{{{Answer}}}}</div>\n{_EXPLANATION}\n{_SOURCES}'
+    )
+
+
+_CLOZE_HEAD = _head(QuestionType.CLOZE) + '{{#Question}}<div class="prompt">{{Question}}</div>{{/Question}}\n'
+_CLOZE_FRONT = _CLOZE_HEAD + '<div class="clozetext">{{cloze:Text}}</div>'
 _CLOZE_BACK = (
-    f'<div class="kind">{INSTRUCTIONS[QuestionType.CLOZE]}</div>\n'
-    '{{#Case}}<div class="case">{{Case}}</div>{{/Case}}\n'
-    '{{#Question}}<div class="prompt">{{Question}}</div>{{/Question}}\n'
-    '{{cloze:Text}}\n<hr id="answer">\n'
-    '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}\n'
-    '{{#Sources}}<div class="sources">{{Sources}}</div>{{/Sources}}\n'
-    '{{#My notes}}<div class="mynotes">{{My notes}}</div>{{/My notes}}\n'
-    '<div class="id">{{Id}}</div>'
+    _CLOZE_HEAD
+    + '<hr id="answer">\n<div class="clozetext">{{cloze:Text}}</div>\n'
+    + f"{_EXPLANATION}\n{_SOURCES}"
 )
 
 
@@ -170,7 +193,7 @@ def build_models() -> dict[QuestionType, Any]:
                 model_id,
                 label,
                 fields=[{"name": f} for f in FIELDS],
-                templates=[{"name": "Card 1", "qfmt": _front(kind), "afmt": _BACK}],
+                templates=[{"name": "Card 1", "qfmt": _front(kind), "afmt": _back(kind)}],
                 css=CSS,
             )
     return models
@@ -237,62 +260,67 @@ def _choice_order(q: MultipleChoice | MultipleAnswer) -> list[str]:
 
 
 def _choices_html(q: MultipleChoice | MultipleAnswer, order: list[str]) -> tuple[str, str]:
-    """Return the choices as the front shows them and as the back shows them, the answer marked."""
+    """Return the choices as the front shows them, and as the back shows them once: the right ones
+    marked (tick, bold, border) and each with its why in small text."""
     front, back = [], []
     for letter, choice in zip(LETTERS, order, strict=False):
         text = escape(choice)
-        front.append(f'<div class="choice"><span class="letter">{letter}.</span> {text}</div>')
+        front.append(f'<div class="choice"><span class="letter">{letter}.</span>{text}</div>')
         why = q.why(choice)
-        text += f'<div class="why">{escape(why)}</div>' if why else ""
-        # A tick as well as colour, so the answer reads in black and white and for colour-blind students.
-        if choice in q.correct:
-            back.append(
-                f'<div class="choice correct"><span class="mark">✓</span><span class="letter">{letter}.</span> {text}</div>'
-            )
-        else:
-            back.append(
-                f'<div class="choice"><span class="mark"></span><span class="letter">{letter}.</span> {text}</div>'
-            )
+        note = f'<div class="why">{escape(why)}</div>' if why else ""
+        right = choice in q.correct
+        mark = '<span class="mark">✓</span>' if right else ""
+        back.append(
+            f'<div class="choice{" correct" if right else ""}">{mark}<span class="letter">{letter}.</span>{text}{note}</div>'
+        )
     return "".join(front), "".join(back)
 
 
 def _matching_rights(q: Matching) -> list[str]:
-    return stable_order(q.rights, "pairs:" + q.uid)
+    # No right-hand item may stand at its partner's number: the front would show the answer.
+    return derangement(q.rights, "pairs:" + q.uid)
 
 
-def _matching_table(q: Matching, rights: list[str]) -> str:
-    rows = []
-    for i in range(max(len(q.pairs), len(rights))):
-        left = f"<b>{i + 1}.</b> {escape(q.pairs[i].left)}" if i < len(q.pairs) else ""
-        right = f"<b>{LETTERS[i]}.</b> {escape(rights[i])}" if i < len(rights) else ""
-        rows.append(f"<tr><td>{left}</td><td>{right}</td></tr>")
-    return '<table class="match">' + "".join(rows) + "</table>"
+def _matching_front(q: Matching, rights: list[str]) -> str:
+    items = "".join(f'<div class="item"><b>{i}.</b>{escape(p.left)}</div>' for i, p in enumerate(q.pairs, 1))
+    options = "".join(
+        f'<div class="item"><b>{LETTERS[i]}.</b>{escape(r)}</div>' for i, r in enumerate(rights)
+    )
+    return f'{items}<div class="with">Match with:</div>{options}'
 
 
 def _matching_answer(q: Matching, rights: list[str]) -> str:
-    rows = [
-        f"<tr><td><b>{i + 1}.</b> {escape(p.left)}</td>"
-        f"<td><b>{LETTERS[rights.index(p.right)]}.</b> {escape(p.right)}</td></tr>"
-        for i, p in enumerate(q.pairs)
-    ]
-    return '<table class="match">' + "".join(rows) + "</table>"
+    return "".join(
+        f'<div class="pair"><span class="key">{i} → {LETTERS[rights.index(p.right)]}</span>'
+        f'{escape(p.left)} — <span class="right">{escape(p.right)}</span></div>'
+        for i, p in enumerate(q.pairs, 1)
+    )
+
+
+def _short_answer(q: ShortAnswer) -> str:
+    # A few variants at most, and only those that differ in more than case, dashes or an article.
+    seen, also = {normalise(q.accepted[0])}, list[str]()
+    for a in q.accepted[1:]:
+        if normalise(a) not in seen and len(also) < MAX_ALSO_ACCEPTED:
+            seen.add(normalise(a))
+            also.append(a)
+    more = f'<div class="also">Also accepted: {escape("; ".join(also))}</div>' if also else ""
+    return f'<div class="verdict">{escape(q.accepted[0])}</div>{more}'
 
 
 def citations_html(library: Library) -> dict[str, str]:
-    """Return each bibliography entry as escaped HTML, computed once per export."""
+    """Return each bibliography entry as one short line of escaped HTML, computed once per export."""
     out = {}
     for sid, src in library.sources.items():
-        cite = escape(src.citation())
+        cite = escape(src.short_citation())
         if src.url:
             cite += f' <a href="{html.escape(src.url, quote=True)}">{escape(src.url)}</a>'
-        out[sid] = cite
+        out[sid] = f'<div class="source">{cite}</div>'
     return out
 
 
 def _sources_html(q: Question, citations: dict[str, str]) -> str:
-    items = [citations[sid] for sid in q.sources if sid in citations]
-    label = "Source: " if len(items) == 1 else "Sources: "
-    return label + "<br>".join(items) if items else ""
+    return "".join(citations[sid] for sid in q.sources if sid in citations)
 
 
 def _cloze_text(q: Cloze) -> str:
@@ -305,6 +333,16 @@ def _cloze_text(q: Cloze) -> str:
             hint = f"::{escape(s.hint)}" if s.hint else ""
             parts.append(f"{{{{c{s.number}::{escape(s.answer)}{hint}}}}}")
     return "".join(parts)
+
+
+def card_prompt(q: Question) -> str:
+    """Return the prompt as a card shows it: without an instruction the line above it already gives."""
+    if isinstance(q, MultipleAnswer):
+        return _SAYS_SELECT_ALL.sub("", q.prompt) or q.prompt
+    if isinstance(q, TrueFalse) and _SAYS_TRUE_FALSE.match(q.prompt):
+        rest = _SAYS_TRUE_FALSE.sub("", q.prompt)
+        return rest[:1].upper() + rest[1:] if rest else q.prompt
+    return q.prompt
 
 
 def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
@@ -320,18 +358,14 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
             choices, answer = _choices_html(q, _choice_order(q))
         case Matching():
             order = _matching_rights(q)
-            choices, answer = _matching_table(q, order), _matching_answer(q, order)
+            choices, answer = _matching_front(q, order), _matching_answer(q, order)
         case TrueFalse():
-            choices, answer = "", q.answer_text()
+            choices, answer = "", f'<div class="verdict">{q.answer_text()}</div>'
         case ShortAnswer():
-            extra = q.accepted[1:]
-            also = (
-                f'<div class="explanation">Also accepted: {escape("; ".join(extra))}</div>' if extra else ""
-            )
-            choices, answer = "", escape(q.accepted[0]) + also
+            choices, answer = "", _short_answer(q)
         case _:
             assert_never(q)
-    return [escape(q.prompt), case, choices, answer, escape(q.explanation), sources, escape(q.uid), ""]
+    return [escape(card_prompt(q)), case, choices, answer, escape(q.explanation), sources, escape(q.uid), ""]
 
 
 def note_tags(q: Question) -> list[str]:
@@ -388,7 +422,12 @@ def export_anki(
             option="output",
             value="deck.apkg",
         )
-    deck_names = {q.topic: f"{deck_name}::{topic_title(q.topic)}" for q in questions}
+    # Anki lists subdecks alphabetically: a number keeps the teaching order (anatomy first).
+    topics = topic_order(q.topic for q in questions)
+    deck_names = {t: f"{deck_name}::{n:02d} {topic_title(t)}" for n, t in enumerate(topics, 1)}
+    descriptions = {deck_name: ROOT_DESCRIPTION} | {
+        deck_names[b.topic]: b.description or "" for b in library.banks if b.topic in deck_names
+    }
     deck_ids = {topic: deck_id(name) for topic, name in deck_names.items()}
     citations = citations_html(library)
     # Notes are made one at a time as SQLite takes them, so a large export never holds every
@@ -442,7 +481,7 @@ def export_anki(
         try:
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
-            indexes = _empty_collection(conn, [deck_name, *deck_names.values()])
+            indexes = _empty_collection(conn, [deck_name, *deck_names.values()], descriptions)
             conn.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows())
             conn.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
             conn.executescript(indexes)
@@ -455,7 +494,7 @@ def export_anki(
     return AnkiReport(str(path), len(questions), len(cards), (deck_name, *deck_names.values()))
 
 
-def _empty_collection(conn: sqlite3.Connection, decks: list[str]) -> str:
+def _empty_collection(conn: sqlite3.Connection, decks: list[str], descriptions: dict[str, str]) -> str:
     """Create an empty Anki collection with these decks and the note types; return its index SQL.
 
     This is the one place that uses genanki's internals (its collection schema, its default `col`
@@ -475,7 +514,7 @@ def _empty_collection(conn: sqlite3.Connection, decks: list[str]) -> str:
     conn.executescript(APKG_COL)
     all_decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
     for name in decks:
-        deck = genanki.Deck(deck_id(name), name).to_json()
+        deck = genanki.Deck(deck_id(name), name, description=descriptions.get(name, "")).to_json()
         all_decks[str(deck["id"])] = deck
     first_deck = deck_id(decks[1]) if len(decks) > 1 else deck_id(decks[0])
     model_time = _epoch(NOTE_TYPES_REVISED)

@@ -28,6 +28,7 @@ __all__ = [
     "atomic_path",
     "check_target",
     "collector_paused",
+    "derangement",
     "open_output",
     "stable_order",
     "write_failed",
@@ -92,6 +93,22 @@ class Exporter:
     options: tuple[Option, ...] = ()
     binary: bool = False
     progress: bool = False
+
+
+def derangement(items: Sequence[str], key: str) -> list[str]:
+    """Return items in an order fixed by `key` in which none stays in its place (for two or more).
+
+    A matching column left in place would show the answer: item 1 beside A, 2 beside B.
+    """
+    import random
+
+    rng = random.Random(key)
+    order = list(items)
+    for _ in range(200):
+        rng.shuffle(order)
+        if all(a != b for a, b in zip(order, items, strict=True)) or len(items) < 2:
+            return order
+    return list(items[1:]) + list(items[:1])  # pragma: no cover - 200 tries always find one
 
 
 def stable_order(items: Sequence[str], key: str) -> list[str]:

@@ -138,6 +138,15 @@ class Source:
         if problems:
             raise InvalidModel(problems)
 
+    def short_citation(self) -> str:
+        """Return a one-line citation for small spaces: 'Koes BW et al., 2007. Diagnosis and treatment of sciatica.'"""
+        who = self.authors or self.publisher or ""
+        if self.authors and "," in self.authors:
+            who = self.authors.split(",")[0].strip() + " et al."
+        year = f", {self.year}" if self.year else ""
+        title = self.title.strip()
+        return f"{who.rstrip('.')}{year}. {title}" + ("" if title.endswith((".", "?", "!")) else ".")
+
     def citation(self) -> str:
         """Return a one-line citation: authors or publisher, title, publisher, year."""
         who = self.authors or self.publisher or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,36 @@ def blanks_of(q: Question) -> tuple[Blank, ...]:
 def revealed(q: Cloze) -> str:
     """Return cloze text with every blank filled in."""
     return "".join(s if isinstance(s, str) else s.answer for s in q.segments)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's package, driven by Playwright) for the tests that look at pages.
+
+    Skipped where it is missing, unless SCIATICA_QUIZ_REQUIRE_BROWSER=1 (as .ci/run sets it).
+    """
+    from cardview import REQUIRE_BROWSER, browser_missing, launch_browser
+
+    missing = browser_missing()
+    if missing:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"browser tests required but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_browser(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """The source of axe-core from the npm registry (installed by .ci/run into tests/js)."""
+    from cardview import AXE, REQUIRE_BROWSER
+
+    if not AXE.exists():
+        if REQUIRE_BROWSER:
+            pytest.fail(f"{AXE} is missing: run 'npm ci --prefix tests/js'")
+        pytest.skip("axe-core is not installed: npm ci --prefix tests/js")
+    return AXE.read_text(encoding="utf-8")

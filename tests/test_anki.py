@@ -47,8 +47,8 @@ def test_sample_imports_with_every_note_type(tmp_path: Path, collection: Collect
     assert collection.note_count() == 6
     assert collection.card_count() == 7
     names = {d.name for d in collection.decks.all_names_and_ids()}
-    assert {"Sciatica", "Sciatica::Anatomy"} <= names
-    assert len(collection.find_cards('"deck:Sciatica::Anatomy"')) == 7
+    assert {"Sciatica", "Sciatica::01 Anatomy"} <= names
+    assert len(collection.find_cards('"deck:Sciatica::01 Anatomy"')) == 7
     type_names = {collection.get_note(n).note_type()["name"] for n in collection.find_notes("")}  # type: ignore[index]
     assert type_names == {f"sciatica-quiz {t.label}" for t in QuestionType}
     ids = {collection.get_note(n).note_type()["id"] for n in collection.find_notes("")}  # type: ignore[index]
@@ -59,7 +59,7 @@ def test_sample_imports_with_every_note_type(tmp_path: Path, collection: Collect
     card = note.cards()[0]
     assert "Which ventral rami form the sciatic nerve?" in card.question()
     assert re.search(
-        r'class="choice correct"><span class="mark">✓</span><span class="letter">[A-D]\.</span> L4–S3',
+        r'class="choice correct"><span class="mark">✓</span><span class="letter">[A-D]\.</span>L4–S3',
         card.answer(),
     )
     assert "The sciatic nerve forms from the ventral rami of L4 to S3" in card.answer()
@@ -77,7 +77,8 @@ def test_cloze_and_matching_render(tmp_path: Path, collection: Collection) -> No
     assert "greater sciatic foramen" in first.answer()
     assert "[muscle]" in second.question()  # the hint shows on the front
     matching = collection.get_note(collection.find_notes('"Id:sample/compartments"')[0]).cards()[0]
-    assert '<table class="match">' in matching.question()
+    assert "Match with:" in matching.question()
+    assert re.search(r'<span class="key">1 → [A-D]</span>', matching.answer())
     assert "Posterior compartment" in matching.answer()
 
 
@@ -110,7 +111,7 @@ def test_reimport_updates_in_place_and_keeps_scheduling(tmp_path: Path, collecti
     v1 = tmp_path / "v1.apkg"
     export_anki(library, library.questions, v1)
     import_apkg(collection, v1)
-    collection.decks.select(collection.decks.id_for_name("Sciatica::Anatomy"))  # type: ignore[arg-type]
+    collection.decks.select(collection.decks.id_for_name("Sciatica::01 Anatomy"))  # type: ignore[arg-type]
     card = collection.sched.getCard()
     assert card is not None
     collection.sched.answerCard(card, 3)
@@ -213,3 +214,60 @@ def test_cli_export_bad_paths(tmp_path: Path) -> None:
     result = run(["export", "anki", "-o", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: {tmp_path}: is a folder; give a file name inside it"
+
+
+def test_subdecks_sort_into_teaching_order_and_decks_are_described(
+    tmp_path: Path, collection: Collection
+) -> None:
+    library = load_library()
+    out = tmp_path / "all.apkg"
+    export_anki(library, library.questions, out)
+    import_apkg(collection, out)
+    subdecks = sorted(d.name for d in collection.decks.all_names_and_ids() if d.name.startswith("Sciatica::"))
+    titles = [name.split("::")[1].split(" ", 1)[1] for name in subdecks]  # as Anki lists them
+    assert titles == [
+        "Anatomy",
+        "Symptoms",
+        "Causes",
+        "Assessment",
+        "Management",
+        "Special populations",
+        "Evidence",
+    ]
+    root = collection.decks.by_name("Sciatica")
+    assert root is not None and "one subdeck per topic" in root["desc"]
+    anatomy = collection.decks.by_name(subdecks[0])
+    assert anatomy is not None and anatomy["desc"] == library.bank("anatomy").description
+
+
+def test_an_update_replaces_every_field_so_none_is_offered_for_notes(
+    tmp_path: Path, collection: Collection
+) -> None:
+    """What the README says about fields: Anki overwrites them all when it updates a note."""
+    library = sample()
+    v1 = tmp_path / "v1.apkg"
+    export_anki(library, library.questions, v1)
+    import_apkg(collection, v1)
+    models = {
+        collection.get_note(n).note_type()["name"]: collection.get_note(n).note_type()
+        for n in collection.find_notes("")
+    }  # type: ignore[index]
+    for model in models.values():
+        names = [f["name"] for f in model["flds"]]  # type: ignore[index]
+        assert names[-1] == "Reserved" and "My notes" not in names
+    nid = collection.find_notes('"Id:sample/roots"')[0]
+    note = collection.get_note(nid)
+    note["Reserved"] = "my own note"
+    collection.update_note(note)
+    bank = tmp_path / "sample.yaml"
+    bank.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace(
+            "  - id: roots\n", "  - id: roots\n    revised: 2099-01-01\n", 1
+        ),
+        encoding="utf-8",
+    )
+    v2 = tmp_path / "v2.apkg"
+    library2 = load_library([bank], builtin=False)
+    export_anki(library2, library2.questions, v2)
+    import_apkg(collection, v2)
+    assert collection.get_note(nid)["Reserved"] == ""
