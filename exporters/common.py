@@ -63,9 +63,16 @@ class Option:
 
 @dataclass(frozen=True)
 class ExportReport:
-    """What an export wrote: each file (or '-') with a short description of its contents."""
+    """What an export wrote: each file (or '-') with a short description of its contents.
+
+    `skipped` lists the questions a format cannot hold, as (bank/id, why), and `notes` anything else
+    an instructor should know (a question changed to fit the format); the command line prints both
+    on stderr. An exporter never drops a question without saying so here.
+    """
 
     files: tuple[tuple[str, str], ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 class Writer(Protocol):

@@ -15,6 +15,7 @@ import click
 
 from sciatica_quiz.cli.options import SEED, TEXT, BankArgs, selection_options
 from sciatica_quiz.errors import ExportError
+from sciatica_quiz.text import plural
 
 if TYPE_CHECKING:
     from exporters.common import Exporter, Option
@@ -100,6 +101,12 @@ def exporter_command(exporter: Exporter) -> click.Command:
                     click.echo(f"Wrote the package to standard output: {what}", err=True)
             else:
                 click.echo(f"Wrote {path}: {what}")
+        if report.skipped:
+            click.echo(f"Skipped {plural(len(report.skipped), 'question')} this format cannot hold:", err=True)
+            for uid, why in report.skipped:
+                click.echo(f"  {uid}: {why}", err=True)
+        for note in report.notes:
+            click.echo(f"Note: {note}", err=True)
 
     params: list[click.Parameter] = [
         click.Option(
