@@ -37,6 +37,8 @@ from sciatica_quiz.model import Question
 if TYPE_CHECKING:
     import fsrs
 
+    from sciatica_quiz.progressfile import ProgressFile
+
 
 ENV_HOME = "SCIATICA_QUIZ_HOME"
 STORE_NAME = "progress.sqlite3"
@@ -192,6 +194,18 @@ class CardState:
     def learning(self) -> bool:
         """Return whether the card is in (re)learning steps, due again within minutes."""
         return self.state in ("learning", "relearning")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What importing a progress file changed: reviews added, reviews now counted right (claimed
+    since the last import), reviews already here, questions rescheduled, claims added."""
+
+    added: int
+    claimed: int
+    known: int
+    questions: int
+    overrides: int
 
 
 @dataclass(frozen=True)
@@ -648,6 +662,126 @@ class Store:
             sql += " WHERE bank = ? AND question = ?"
             params = split_uid(uid)
         return [dict(r) for r in self._query(sql + " ORDER BY id", params)]
+
+    # -- moving progress between devices ---------------------------------------------------------
+
+    def export_progress(self) -> ProgressFile:
+        """Return every study review and every "I was right" claim, for a progress file."""
+        from sciatica_quiz.progressfile import OverrideRecord, ProgressFile, ReviewRecord
+
+        reviews = tuple(
+            ReviewRecord(
+                f"{r['bank']}/{r['question']}",
+                r["topic"],
+                from_text(r["reviewed"]),
+                r["rating"],
+                bool(r["correct"]),
+            )
+            for r in self._query("SELECT * FROM reviews ORDER BY reviewed, id")
+        )
+        overrides = tuple(
+            OverrideRecord(f"{r['bank']}/{r['question']}", r["topic"], r["typed"], from_text(r["claimed"]))
+            for r in self._query("SELECT * FROM overrides ORDER BY claimed, id")
+        )
+        return ProgressFile(reviews, overrides)
+
+    def import_progress(self, progress: ProgressFile) -> ImportResult:
+        """Merge a progress file's reviews and claims into the store, in one transaction.
+
+        A review already here (same question, same time) is not added again; one that arrives
+        marked right where the stored copy is wrong was claimed since, and takes its place. Each
+        question that gained a review is rescheduled by replaying its whole log in time order.
+        """
+        from sciatica_quiz.progressfile import unique
+
+        added = claimed = 0
+        touched: set[str] = set()
+        with self._write() as db:
+            for r in unique(progress.reviews):
+                bank, question = split_uid(r.uid)
+                row = db.execute(
+                    "SELECT id, correct FROM reviews WHERE bank = ? AND question = ? AND reviewed = ?",
+                    (bank, question, to_text(r.reviewed)),
+                ).fetchone()
+                if row is None:
+                    db.execute(
+                        "INSERT INTO reviews (session_id, bank, question, topic, rating, correct, reviewed, due) "
+                        "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            bank,
+                            question,
+                            r.topic,
+                            r.rating,
+                            int(r.correct),
+                            to_text(r.reviewed),
+                            to_text(r.reviewed),
+                        ),
+                    )
+                    added += 1
+                elif r.correct and not row["correct"]:
+                    db.execute(
+                        "UPDATE reviews SET rating = ?, correct = 1 WHERE id = ?", (r.rating, row["id"])
+                    )
+                    claimed += 1
+                else:
+                    continue
+                touched.add(r.uid)
+            for uid in sorted(touched):
+                self._replay(db, uid)
+            overrides = 0
+            for o in progress.overrides:
+                bank, question = split_uid(o.uid)
+                known = db.execute(
+                    "SELECT 1 FROM overrides WHERE bank = ? AND question = ? AND typed = ? AND claimed = ?",
+                    (bank, question, o.typed, to_text(o.claimed)),
+                ).fetchone()
+                if known is None:
+                    db.execute(
+                        "INSERT INTO overrides (session_id, bank, question, topic, typed, claimed) "
+                        "VALUES (NULL, ?, ?, ?, ?, ?)",
+                        (bank, question, o.topic, o.typed, to_text(o.claimed)),
+                    )
+                    overrides += 1
+        return ImportResult(
+            added=added,
+            claimed=claimed,
+            known=len(progress.reviews) - added - claimed,
+            questions=len(touched),
+            overrides=overrides,
+        )
+
+    def _replay(self, db: sqlite3.Connection, uid: str) -> None:
+        """Rebuild a question's card from its whole review log in time order, and each review's due."""
+        import fsrs
+
+        bank, question = split_uid(uid)
+        log = db.execute(
+            "SELECT * FROM reviews WHERE bank = ? AND question = ? ORDER BY reviewed, id", (bank, question)
+        ).fetchall()
+        scheduler = self._scheduler()
+        card = fsrs.Card(card_id=_card_id(uid))
+        lapses = 0
+        for r in log:
+            lapses += r["rating"] == Rating.AGAIN and card.state is fsrs.State.Review
+            card, _ = scheduler.review_card(card, fsrs.Rating(r["rating"]), from_text(r["reviewed"]))
+            db.execute("UPDATE reviews SET due = ? WHERE id = ?", (to_text(card.due), r["id"]))
+        db.execute(
+            """INSERT INTO cards (bank, question, topic, card, due, introduced, reps, lapses)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (bank, question) DO UPDATE SET
+                 topic = excluded.topic, card = excluded.card, due = excluded.due,
+                 introduced = excluded.introduced, reps = excluded.reps, lapses = excluded.lapses""",
+            (
+                bank,
+                question,
+                log[-1]["topic"],
+                card.to_json(),
+                to_text(card.due),
+                log[0]["reviewed"],
+                len(log),
+                lapses,
+            ),
+        )
 
     # -- totals for `progress` ------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import click
 from sciatica_quiz.cli.banks import echo_json
 from sciatica_quiz.cli.options import SEED, BankArgs, selection_options
 from sciatica_quiz.errors import exit_interrupted
+from sciatica_quiz.text import plural
 
 if TYPE_CHECKING:
     from sciatica_quiz.cli.render import Style
@@ -237,17 +238,26 @@ def study(
     ui.finish()
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @selection_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys include reviews, due and by_topic).")
 @data_dir_option
-def progress(banks: BankArgs, selection: Selection, as_json: bool, data_dir: Path | None) -> None:
+@click.pass_context
+def progress(
+    ctx: click.Context, banks: BankArgs, selection: Selection, as_json: bool, data_dir: Path | None
+) -> None:
     """Show your progress: answers, accuracy by topic, due today and tomorrow, new, last session.
+
+    `progress export` and `progress import` carry your study history to and from another
+    computer or the offline study page (export web).
 
     \b
     Example:
       sciatica-quiz progress --json
+      sciatica-quiz progress export -o my-progress.json
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from sciatica_quiz.cli.render import progress_lines
     from sciatica_quiz.selection import select
     from sciatica_quiz.store import Store
@@ -260,3 +270,65 @@ def progress(banks: BankArgs, selection: Selection, as_json: bool, data_dir: Pat
         echo_json(report.to_json())
     else:
         click.echo("\n".join(progress_lines(report)))
+
+
+@progress.command("export")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="The progress file to write (replaced atomically); '-' writes to standard output.",
+)
+@data_dir_option
+def progress_export(output: Path, data_dir: Path | None) -> None:
+    """Write your study history to a progress file, to import on another computer or in the study page.
+
+    \b
+    Example:
+      sciatica-quiz progress export -o my-progress.json
+    """
+    from sciatica_quiz.output import open_output
+    from sciatica_quiz.progressfile import dumps
+    from sciatica_quiz.store import Store, utcnow
+
+    with Store.open(data_dir) as store:
+        progress_file = store.export_progress()
+    with open_output(output) as out:
+        out.write(dumps(progress_file, utcnow()).encode("utf-8"))
+    if str(output) != "-":
+        reviews = len(progress_file.reviews)
+        questions = len({r.uid for r in progress_file.reviews})
+        click.echo(f"Wrote {output}: {plural(reviews, 'review')} of {plural(questions, 'question')}")
+
+
+@progress.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@data_dir_option
+def progress_import(file: Path, data_dir: Path | None) -> None:
+    """Merge a progress file (from the study page or another computer) into your study history.
+
+    Reviews already here are not counted twice, so importing the same file again changes
+    nothing. A file that cannot be read changes nothing either.
+
+    \b
+    Example:
+      sciatica-quiz progress import sciatica-progress.json
+    """
+    from sciatica_quiz.progressfile import ProgressFileError, loads
+    from sciatica_quiz.store import Store
+
+    name = "standard input" if str(file) == "-" else str(file)
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        raise ProgressFileError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    progress_file = loads(data, name)
+    with Store.open(data_dir) as store:
+        result = store.import_progress(progress_file)
+    parts = [f"{plural(result.added, 'new review')} of {plural(result.questions, 'question')}"]
+    if result.claimed:
+        parts.append(f"{plural(result.claimed, 'answer')} now counted right")
+    if result.known:
+        parts.append(f"{plural(result.known, 'review')} already here, not counted again")
+    click.echo(f"Imported {name}: " + "; ".join(parts))
