@@ -37,6 +37,7 @@ from exporters.common import (
     check_target,
     collector_paused,
     derangement,
+    prompt_for_card,
     stable_order,
     write_failed,
 )
@@ -97,8 +98,6 @@ ROOT_DESCRIPTION = (
     "Study questions with explanations and sources, one subdeck per topic in teaching order. "
     "Made with sciatica-quiz; a study aid, not medical advice."
 )
-_SAYS_SELECT_ALL = re.compile(r"\s*\(?select all that apply\.?\)?\s*$", re.IGNORECASE)
-_SAYS_TRUE_FALSE = re.compile(r"^\s*true or false\s*[:?.,\u2013\u2014-]\s*", re.IGNORECASE)
 
 # Every colour meets WCAG AA (4.5:1) on its background, light and night (tests/test_anki_cards.py
 # checks the rendered cards with axe-core in Chromium). Nothing depends on colour alone: the right
@@ -335,16 +334,6 @@ def _cloze_text(q: Cloze) -> str:
     return "".join(parts)
 
 
-def card_prompt(q: Question) -> str:
-    """Return the prompt as a card shows it: without an instruction the line above it already gives."""
-    if isinstance(q, MultipleAnswer):
-        return _SAYS_SELECT_ALL.sub("", q.prompt) or q.prompt
-    if isinstance(q, TrueFalse) and _SAYS_TRUE_FALSE.match(q.prompt):
-        rest = _SAYS_TRUE_FALSE.sub("", q.prompt)
-        return rest[:1].upper() + rest[1:] if rest else q.prompt
-    return q.prompt
-
-
 def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
     """Return the note's field values (HTML) in the note type's field order."""
     case = escape(q.case) if q.case else ""
@@ -365,7 +354,16 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
             choices, answer = "", _short_answer(q)
         case _:
             assert_never(q)
-    return [escape(card_prompt(q)), case, choices, answer, escape(q.explanation), sources, escape(q.uid), ""]
+    return [
+        escape(prompt_for_card(q)),
+        case,
+        choices,
+        answer,
+        escape(q.explanation),
+        sources,
+        escape(q.uid),
+        "",
+    ]
 
 
 def note_tags(q: Question) -> list[str]:

@@ -10,12 +10,13 @@ atomic writes; never the loader.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from sciatica_quiz.model import Library, Question
+from sciatica_quiz.model import Library, MultipleAnswer, Question, TrueFalse
 from sciatica_quiz.output import STDOUT, atomic_path, check_target, open_output, write_failed
 from sciatica_quiz.speed import collector_paused
 
@@ -30,6 +31,7 @@ __all__ = [
     "collector_paused",
     "derangement",
     "open_output",
+    "prompt_for_card",
     "stable_order",
     "write_failed",
 ]
@@ -123,3 +125,21 @@ def stable_order(items: Sequence[str], key: str) -> list[str]:
     keyed = [(hashlib.blake2b(f"{key}\x1f{item}".encode(), digest_size=8).digest(), item) for item in items]
     keyed.sort()
     return [item for _, item in keyed]
+
+
+_SAYS_SELECT_ALL = re.compile(r"\s*\(?select all that apply\.?\)?\s*$", re.IGNORECASE)
+_SAYS_TRUE_FALSE = re.compile(r"^\s*true or false\s*[:?.,\u2013\u2014-]\s*", re.IGNORECASE)
+
+
+def prompt_for_card(q: Question) -> str:
+    """Return the prompt without an instruction that the line above it already gives.
+
+    Cards and pages label each question with what it wants ("Select all that apply", "True or
+    false?"); a prompt that says so again ("… Select all that apply.") would repeat it.
+    """
+    if isinstance(q, MultipleAnswer):
+        return _SAYS_SELECT_ALL.sub("", q.prompt) or q.prompt
+    if isinstance(q, TrueFalse) and _SAYS_TRUE_FALSE.match(q.prompt):
+        rest = _SAYS_TRUE_FALSE.sub("", q.prompt)
+        return rest[:1].upper() + rest[1:] if rest else q.prompt
+    return q.prompt

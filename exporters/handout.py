@@ -2,9 +2,10 @@
 
 `build_handout` turns the selected questions into one document model (`Handout`); each format
 renders that same model, so a worksheet and its answer key agree on numbering and choice letters
-whatever the format. The seed decides the choice order, so a worksheet and a key built separately
-from the same seed and selection match. Worksheet models carry no answers at all: a template
-cannot leak what it never receives.
+whatever the format. The seed decides the question and choice order, so a worksheet and a key
+built separately from the same seed and selection match. Worksheet models carry no answers at all:
+a template cannot leak what it never receives, and the question order keeps each answer away from
+the questions printed near it (see `worksheet_order`).
 
 PDF goes through typst with the template in `templates/handout.typ`; the model reaches it as JSON
 in `sys.inputs`, so bank text is never read as typst markup. HTML goes through a jinja2 template
@@ -26,8 +27,17 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from exporters.common import STDOUT, Exporter, ExportReport, Option, collector_paused, open_output
+from exporters.common import (
+    STDOUT,
+    Exporter,
+    ExportReport,
+    Option,
+    collector_paused,
+    derangement,
+    open_output,
+)
 from sciatica_quiz.errors import ExportError
+from sciatica_quiz.grading import normalise
 from sciatica_quiz.model import LETTERS as LOWER_LETTERS
 from sciatica_quiz.model import (
     Cloze,
@@ -53,6 +63,9 @@ DEFAULT_SEED = 1
 MAX_VERSIONS = 26  # one per letter, A to Z
 SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 _TYPST_PAPER = {"letter": "us-letter", "a4": "a4"}
+# The answer key's two parts, headed alike in every format.
+ANSWER_GRID = "Answer grid"
+EXPLANATIONS = "Explanations"
 T = TypeVar("T")
 
 
@@ -111,8 +124,11 @@ class Pair:
 class HandoutItem:
     """One question as a handout shows it; answer fields are empty on a worksheet.
 
-    `answer` is the whole answer on one line ("B. L4–S3"); the key prints `mark`, what a grader
-    looks for ("B"), in bold, followed by `detail` ("L4–S3") when there is more to say.
+    `answer` is the whole answer on one line ("B. L4–S3"). The key's answer grid shows `grid`, the
+    shortest answer a grader needs ("B", "A, C", "T", "1–C 2–A 3–B"); its explanations print
+    `mark` ("B", "True") in bold with the `detail` lines: one line ("L4–S3") follows the mark,
+    several (each right choice of a multiple-answer question, "A. Tibial nerve") go one a line.
+    `summary` is the explanation's first sentence that says more than the answer.
     """
 
     number: int
@@ -127,8 +143,9 @@ class HandoutItem:
     pairs: tuple[Pair, ...] = ()
     options: tuple[Choice, ...] = ()
     mark: str = ""
+    grid: str = ""
     answer: str = ""
-    detail: str = ""
+    detail: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()
     explanation: str = ""
     summary: str = ""
@@ -145,11 +162,12 @@ class Section:
 
 @dataclass(frozen=True)
 class Reference:
-    """A numbered bibliography entry."""
+    """A numbered bibliography entry; `href` is its URL when that is safe to make a link."""
 
     number: int
     citation: str
     url: str | None = None
+    href: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,9 +201,19 @@ class Handout:
 
     @property
     def meta(self) -> str:
-        """Return the line under the title: kind, version, date, and the seed on a key."""
-        seed = [f"seed {self.seed}"] if self.kind is HandoutKind.ANSWER_KEY else []
-        return " · ".join([*self._tags(), self.date_text, *seed])
+        """Return the line under the title: kind, version and date."""
+        return " · ".join([*self._tags(), self.date_text])
+
+    @property
+    def code(self) -> str:
+        """Return the code in a worksheet's or key's footer that pairs the two: 'Version B · seed 42'.
+
+        The seed on a worksheet gives nothing away: rebuilding the key from it needs the banks, and
+        a student who has the banks can look every answer up anyway. The study guide has no code.
+        """
+        if self.kind is HandoutKind.STUDY_GUIDE:
+            return ""
+        return f"Version {self.version} · seed {self.seed}" if self.version else f"seed {self.seed}"
 
     def _tags(self) -> list[str]:
         tags = [] if self.kind.label.lower() in self.title.lower() else [self.kind.label]
@@ -218,10 +246,10 @@ class Handout:
             label=self.label,
             running_head=self.running_head,
             meta=self.meta,
+            code=self.code,
+            headings=dict(grid=ANSWER_GRID, explanations=EXPLANATIONS),
             paper=_TYPST_PAPER[self.paper],
             css_paper=self.paper,
-            # The seed is printed on the key only: a student holding it could rebuild the key.
-            seed=self.seed if self.kind is HandoutKind.ANSWER_KEY else None,
             count=len(self.items),
         )
 
@@ -257,11 +285,11 @@ def build_handout(
     when: date | None = None,
     paper: str = "letter",
 ) -> Handout:
-    """Build a handout of these questions; the seed (and version) decide the choice order.
+    """Build a handout of these questions; the seed (and version) decide the order.
 
     The study guide groups questions by topic and keeps the bank's choice order. Worksheets and
-    keys number the questions in order, shuffle choices by seed, and with a version letter also
-    shuffle the question order, so versions A and B of an exam differ.
+    keys put the questions in an order drawn from the seed and version (see `worksheet_order`), so
+    versions A and B of an exam differ, and shuffle each question's choices by the seed.
     """
     kind = HandoutKind(kind)
     if paper not in PAPERS:
@@ -272,21 +300,14 @@ def build_handout(
     if kind is HandoutKind.STUDY_GUIDE:
         groups = _by_topic(library, questions)
     else:
-        ordered = list(questions)
-        if version:
-            random.Random(f"{seed}:{version}:order").shuffle(ordered)
-        groups = [("", ordered)]
+        groups = [("", worksheet_order(questions, random.Random(f"{seed}:{version or ''}:order")))]
     sections, n = [], 0
     with collector_paused():  # many small objects, no cycles
         for heading, group in groups:
             items = []
             for q in group:
                 n += 1
-                shuffle = (
-                    None
-                    if kind is HandoutKind.STUDY_GUIDE
-                    else random.Random(f"{seed}:{version or ''}:{q.uid}")
-                )
+                shuffle = None if kind is HandoutKind.STUDY_GUIDE else f"{seed}:{version or ''}:{q.uid}"
                 item = _item(q, n, shuffle, tuple(sorted(numbers[s] for s in q.sources if s in numbers)))
                 items.append(_without_answers(item) if kind is HandoutKind.WORKSHEET else item)
             sections.append(Section(heading, tuple(items)))
@@ -314,8 +335,13 @@ def _references(
     library: Library, questions: Sequence[Question]
 ) -> tuple[tuple[Reference, ...], dict[str, int]]:
     cited = library.cited_sources(questions)
-    refs = tuple(Reference(i, s.citation(), s.url) for i, s in enumerate(cited, 1))
+    refs = tuple(Reference(i, s.citation(), s.url, _link(s.url)) for i, s in enumerate(cited, 1))
     return refs, {s.id: i for i, s in enumerate(cited, 1)}
+
+
+def _link(url: str | None) -> str | None:
+    """Return a URL fit to be a link: a web address, never a script or a local file."""
+    return url if url and re.fullmatch(r"https?://[^\s<>\"'`\\]+", url, re.IGNORECASE) else None
 
 
 def _default_subtitle(library: Library, questions: Sequence[Question]) -> str:
@@ -336,7 +362,8 @@ _INSTRUCTIONS = {
 }
 
 
-def _item(q: Question, number: int, shuffle: random.Random | None, sources: tuple[int, ...]) -> HandoutItem:
+def _item(q: Question, number: int, shuffle: str | None, sources: tuple[int, ...]) -> HandoutItem:
+    """Return the item of a question; `shuffle` is the key its choices are shuffled by, if any."""
     instruction = _INSTRUCTIONS[q.type]
     # What each type adds; the item is made once, with all of it.
     extra: dict[str, Any]
@@ -345,46 +372,46 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
             if isinstance(q, MultipleAnswer) and "all that apply" in q.prompt.lower():
                 instruction = ""  # the prompt already says so
             texts = list(q.texts)
-            if shuffle:
-                shuffle.shuffle(texts)
-                if not q.shuffle:
-                    texts = list(q.texts)  # levels and numbers stay in order; the seed's draws do not change
+            if shuffle is not None and q.shuffle:  # levels and numbers stay in order
+                random.Random(shuffle).shuffle(texts)
             choices = tuple(
                 Choice(LETTERS[i], c, c in q.correct, q.why(c) or "") for i, c in enumerate(texts)
             )
             right = [c for c in choices if c.correct]
+            letters = ", ".join(c.letter for c in right)
             extra = dict(
                 choices=choices,
-                mark=", ".join(c.letter for c in right),
+                mark=letters,
+                grid=letters,
                 answer="; ".join(f"{c.letter}. {c.text}" for c in right),
-                detail="; ".join(c.text for c in right),
+                # One right choice follows its letter; several are listed one a line, lettered.
+                detail=(right[0].text,) if len(right) == 1 else tuple(f"{c.letter}. {c.text}" for c in right),
             )
         case TrueFalse():
-            extra = dict(mark=q.answer_text(), answer=q.answer_text())
+            extra = dict(mark=q.answer_text(), grid=q.answer_text()[0], answer=q.answer_text())
         case ShortAnswer():
-            extra = dict(mark=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:])
+            extra = dict(
+                mark=q.accepted[0], grid=q.accepted[0], answer=q.accepted[0], accepted=q.accepted[1:]
+            )
         case Cloze():
             cloze = tuple(
                 Segment(s) if isinstance(s, str) else Segment(blank=s.index, hint=s.hint, answer=s.answer)
                 for s in q.segments
             )
             answers = [b.answer for b in q.blanks]
-            answer = (
-                answers[0] if len(answers) == 1 else "; ".join(f"({i}) {a}" for i, a in enumerate(answers, 1))
-            )
+            answer = answers[0] if len(answers) == 1 else _numbered(answers, " ")
+            # In the grid's narrow columns a number keeps to its answer: no line break after "(2)".
+            grid = answers[0] if len(answers) == 1 else _numbered(answers, "\u00a0")
             instruction = "Fill in the blank." if len(answers) == 1 else "Fill in the blanks."
-            extra = dict(cloze=cloze, blanks=len(answers), mark=answer, answer=answer)
+            extra = dict(cloze=cloze, blanks=len(answers), mark=answer, grid=grid, answer=answer)
         case Matching():
-            rights = list(q.rights)
-            if shuffle:
-                shuffle.shuffle(rights)
-                if len(rights) > 1 and rights == list(q.rights):
-                    rights = rights[1:] + rights[:1]  # "1-A, 2-B, 3-C" would give the game away
+            # No item on the row of its match: "1–A" anywhere would give that one away.
+            rights = list(q.rights) if shuffle is None else derangement(q.rights, shuffle)
             letter = {r: LETTERS[i] for i, r in enumerate(rights)}
             pairs = tuple(Pair(i, p.left, letter[p.right]) for i, p in enumerate(q.pairs, 1))
             options = tuple(Choice(letter[r], r) for r in rights)
-            answer = ", ".join(f"{p.number}–{p.letter}" for p in pairs)
-            extra = dict(pairs=pairs, options=options, mark=answer, answer=answer)
+            answer = " ".join(f"{p.number}–{p.letter}" for p in pairs)
+            extra = dict(pairs=pairs, options=options, mark=answer, grid=answer, answer=answer)
         case _:
             assert_never(q)
     return HandoutItem(
@@ -395,10 +422,15 @@ def _item(q: Question, number: int, shuffle: random.Random | None, sources: tupl
         prompt=q.prompt,
         instruction=instruction,
         explanation=q.explanation,
-        summary=first_sentence(q.explanation),
+        summary=key_explanation(q),
         sources=sources,
         **extra,
     )
+
+
+def _numbered(answers: Sequence[str], space: str) -> str:
+    """Return a cloze's answers numbered by blank: '(1) tibial; (2) fibular'."""
+    return "; ".join(f"({i}){space}{a}" for i, a in enumerate(answers, 1))
 
 
 def _without_answers(item: HandoutItem) -> HandoutItem:
@@ -408,8 +440,9 @@ def _without_answers(item: HandoutItem) -> HandoutItem:
         cloze=tuple(dataclasses.replace(s, answer="") for s in item.cloze),
         pairs=tuple(dataclasses.replace(p, letter="") for p in item.pairs),
         mark="",
+        grid="",
         answer="",
-        detail="",
+        detail=(),
         accepted=(),
         explanation="",
         summary="",
@@ -421,14 +454,185 @@ _SENTENCE_END = re.compile(r"([.!?][\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9]
 _NOT_AN_END = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|approx|Dr|Fig|al|St|No|[A-Z])\.$")
 
 
+def sentences(text: str) -> list[str]:
+    """Return the sentences of a text, each on one line."""
+    text = " ".join(text.split())
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        sentence = text[start : m.end(1)]
+        if not _NOT_AN_END.search(sentence):
+            out.append(sentence)
+            start = m.end()
+    return [*out, text[start:]] if text[start:] else out
+
+
 def first_sentence(text: str) -> str:
     """Return the first sentence of a text, on one line."""
-    text = " ".join(text.split())
-    for m in _SENTENCE_END.finditer(text):
-        head = text[: m.end(1)]
-        if not _NOT_AN_END.search(head):
-            return head
-    return text
+    return next(iter(sentences(text)), "")
+
+
+# Words that add nothing to an answer: "False.", "Yes, true.", "Correct: the sciatic nerve."
+_VERDICT = frozenset(
+    {"true", "false", "yes", "no", "not", "correct", "incorrect", "right", "wrong", "answer", "statement"}
+    | {"the", "a", "an", "it", "is", "this", "that"}
+)
+
+
+def key_explanation(q: Question) -> str:
+    """Return the key's one-line explanation: the first sentence that says more than the answer.
+
+    An explanation that opens "False." or names the answer and nothing else would only repeat
+    what the key prints beside it, so the next sentence is taken (the first, if none says more).
+    """
+    said = set(normalise(q.answer_text()).split()) | _VERDICT
+    all_sentences = sentences(q.explanation)
+    return next(
+        (s for s in all_sentences if not set(normalise(s).split()) <= said),
+        next(iter(all_sentences), ""),
+    )
+
+
+# -- worksheet order: no answer printed next to its question ------------------------------
+#
+# A worksheet must not answer one question in the text of another printed near it: "Which
+# muscles does the tibial nerve supply?" two places after "Name the nerve that supplies the calf"
+# gives that answer away. So the questions are drawn in a seeded order, and each is put where none of the
+# NEIGHBOURS questions on either side shows one of its giveaway terms. The rule, in full:
+# - a question's giveaway terms are its typed answers (each accepted answer of a short answer,
+#   each accepted answer of each cloze blank) and its keyed terms (the text of each correct
+#   choice of a multiple-choice or multiple-answer question);
+# - a question's visible text is its prompt, case, choices, matching items and cloze text (its
+#   hints, not its answers);
+# - both are compared after grading.normalise (case, accents, punctuation, plurals …), as whole
+#   words: "nerve root" is in "the nerve roots exit" but "root" is not in "rootlets";
+# - terms with fewer than MIN_TERM letters and digits ("L5", "S1") are ignored, and so are terms
+#   shown by more than COMMON of the selected questions ("sciatic nerve"; but a term shown by one
+#   or two questions always counts, however few are selected): no order avoids them.
+# When the selection is too small for any order to keep every term away (a few questions, all
+# close together), the order with the fewest such neighbours that TRIES draws find is used.
+
+NEIGHBOURS = 3
+MIN_TERM = 4
+COMMON = 0.08
+TRIES = 20  # orders drawn at most, when the first is not clear
+
+
+def giveaway_terms(q: Question) -> tuple[str, ...]:
+    """Return what a worksheet must not print near this question, normalised, short terms left out."""
+    terms: tuple[str, ...]
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            terms = q.correct
+        case ShortAnswer():
+            terms = q.accepted
+        case Cloze():
+            terms = tuple(a for b in q.blanks for a in b.accepted)
+        case TrueFalse() | Matching():
+            terms = ()
+        case _:
+            assert_never(q)
+    folded = (normalise(t) for t in terms)
+    return tuple(dict.fromkeys(t for t in folded if sum(ch.isalnum() for ch in t) >= MIN_TERM))
+
+
+def visible_text(q: Question) -> str:
+    """Return the text a worksheet prints for the question, normalised, ' | ' between its parts."""
+    parts: tuple[str, ...]
+    match q:
+        case MultipleChoice() | MultipleAnswer():
+            parts = q.texts
+        case Matching():
+            parts = (*q.lefts, *q.rights)
+        case Cloze():
+            parts = tuple(s if isinstance(s, str) else s.hint or "" for s in q.segments)
+        case TrueFalse() | ShortAnswer():
+            parts = ()
+        case _:
+            assert_never(q)
+    folded = (normalise(p) for p in (q.case or "", q.prompt, *parts))
+    return " | ".join(p for p in folded if p)
+
+
+def giveaways(questions: Sequence[Question]) -> list[set[int]]:
+    """Return, for each question, the questions that must not be printed near it (by index)."""
+    shown = [f" {visible_text(q)} " for q in questions]
+    holding: dict[str, set[int]] = {}  # word → the questions that show it
+    for i, text in enumerate(shown):
+        for word in text.split():
+            holding.setdefault(word, set()).add(i)
+    apart: list[set[int]] = [set() for _ in questions]
+    for i, q in enumerate(questions):
+        for term in giveaway_terms(q):
+            maybe = set.intersection(*(holding.get(w, set()) for w in term.split()))
+            shows = {j for j in maybe if f" {term} " in shown[j]}
+            if len(shows) > max(COMMON * len(questions), 2):
+                continue
+            for j in shows - {i}:
+                apart[i].add(j)
+                apart[j].add(i)
+    return apart
+
+
+def worksheet_order(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """Return the questions in an order drawn from `rng` in which no answer is printed near its question.
+
+    Orders are drawn (see `_draw_order`) until one is clear, up to TRIES of them; the one with the
+    fewest clashes is kept. The built-in banks take one draw, a crowded handful a few more.
+    """
+    apart = giveaways(questions)
+    best, fewest = _draw_order(apart, rng)
+    for _ in range(TRIES - 1):
+        if not fewest:
+            break
+        order, left = _draw_order(apart, rng)
+        if left < fewest:
+            best, fewest = order, left
+    return [questions[i] for i in best]
+
+
+def _draw_order(apart: list[set[int]], rng: random.Random) -> tuple[list[int], int]:
+    """Return an order of the questions (by index) and how many pairs in it still clash.
+
+    Each question, in a shuffled order, goes at the end if the last NEIGHBOURS questions keep clear
+    of it, or else into the latest gap where the NEIGHBOURS questions on each side do. Putting a
+    question into a gap only moves the others further apart, so the order stays clear. A question
+    that finds no clear gap goes where it clashes least; then, while some pair clashes, one of the
+    two (the one with fewer giveaways first) moves to its best gap if that leaves fewer clashes.
+    """
+    drawn = list(range(len(apart)))
+    rng.shuffle(drawn)
+    order: list[int] = []
+
+    def clashes(i: int, gap: int) -> int:
+        return sum(j in apart[i] for j in order[max(0, gap - NEIGHBOURS) : gap + NEIGHBOURS])
+
+    def place(i: int) -> None:
+        gap = len(order)
+        if apart[i] and clashes(i, gap):
+            gap = min(range(len(order), -1, -1), key=lambda g: clashes(i, g))
+        order.insert(gap, i)
+
+    def clashing() -> list[tuple[int, int]]:
+        return [
+            (a, b)
+            for a in range(len(order))
+            if apart[order[a]]
+            for b in range(a + 1, min(a + 1 + NEIGHBOURS, len(order)))
+            if order[b] in apart[order[a]]
+        ]
+
+    for i in drawn:
+        place(i)
+    while pairs := clashing():
+        before = order.copy()
+        for at in sorted(pairs[0], key=lambda at: (len(apart[order[at]]), at)):
+            place(order.pop(at))
+            if len(clashing()) < len(pairs):
+                break
+            order[:] = before
+        else:
+            return order, len(pairs)  # neither of the pair can move to fewer clashes
+    return order, 0
 
 
 # -- exams: several shuffled versions ------------------------------------------------------
@@ -603,6 +807,7 @@ def _interruptible(call: Callable[[], T]) -> T:
 def render_html(handout: Handout, template: Path | None = None) -> bytes:
     """Render the handout as one self-contained HTML page with print styles."""
     import jinja2
+    import markupsafe
 
     if template is None:
         loader: jinja2.BaseLoader = jinja2.PackageLoader("exporters", "templates")
@@ -612,11 +817,22 @@ def render_html(handout: Handout, template: Path | None = None) -> bytes:
     env = jinja2.Environment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
+    env.filters["css_string"] = lambda text: markupsafe.Markup(css_string(text))
     try:
         html = env.get_template(name).render(h=handout.data())
     except jinja2.TemplateError as exc:
         raise ExportError(f"HTML rendering failed: {exc}") from None
     return html.encode("utf-8")
+
+
+def css_string(text: str) -> str:
+    """Return text as a quoted CSS string (for page headers and footers): every character but a
+    letter, digit or space escaped, so no text can end the string, the rule or the style sheet."""
+    return (
+        '"'
+        + "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} " for ch in text)
+        + '"'
+    )
 
 
 # -- Markdown ------------------------------------------------------------------------------
@@ -654,6 +870,8 @@ def render_markdown(handout: Handout) -> str:
     out += [f"*{md_escape(h.meta)}*", ""]
     if h.kind is HandoutKind.WORKSHEET:
         out += [r"Name: \_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_\_  Date: \_\_\_\_\_\_\_\_\_\_\_\_", ""]
+    if h.kind is HandoutKind.ANSWER_KEY:
+        out += [f"## {ANSWER_GRID}", "", _md_grid(h.items), "", f"## {EXPLANATIONS}", ""]
     for section in h.sections:
         if section.title:
             out += [f"## {_md_cell(section.title)}", ""]
@@ -666,7 +884,25 @@ def render_markdown(handout: Handout) -> str:
             url = f" {_md_url(ref.url)}" if ref.url else ""
             out.append(f"{ref.number}\\. {md_escape(ref.citation)}{url}")
             out.append("")
+    if h.code:
+        out += ["---", "", f"*{md_escape(h.code)}*"]
     return "\n".join(out).rstrip() + "\n"
+
+
+GRID_COLUMNS = 4  # the answer grid's columns in Markdown (PDF and HTML set theirs in the template)
+
+
+def _md_grid(items: Sequence[HandoutItem]) -> str:
+    """Return the answer grid as a table read down each column, headed by its question numbers."""
+    rows = -(-len(items) // GRID_COLUMNS)
+    columns = [items[c * rows : (c + 1) * rows] for c in range(GRID_COLUMNS)]
+    columns = [c for c in columns if c]
+    head = [f"{c[0].number}–{c[-1].number}" if len(c) > 1 else str(c[0].number) for c in columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(columns)]
+    for r in range(rows):
+        cells = [f"**{c[r].number}\\.** {_md_cell(c[r].grid)}" if r < len(c) else "" for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _md_url(url: str) -> str:
@@ -677,10 +913,12 @@ def _md_url(url: str) -> str:
 def _md_item(kind: HandoutKind, item: HandoutItem) -> list[str]:
     """Return the item as Markdown blocks (paragraphs, lists, tables), one string each."""
     if kind is HandoutKind.ANSWER_KEY:
-        detail = f" — {md_escape(item.detail)}" if item.detail else ""
+        inline = len(item.detail) == 1
+        detail = f" — {_md_cell(item.detail[0])}" if inline else ""
         lines = [f"**{item.number}\\.** **{_md_cell(item.mark)}**{detail}"]
+        lines += [] if inline else [_md_block(_md_cell(line)) for line in item.detail]
         if item.accepted:
-            lines.append(f"Also accept: {md_escape('; '.join(item.accepted))}")
+            lines.append(f"Also accept: {_md_cell('; '.join(item.accepted))}")
         return ["\\\n".join([*lines, md_escape(item.summary)])]
     study = kind is HandoutKind.STUDY_GUIDE
     stem = md_escape(item.prompt) if item.prompt else ""
@@ -805,9 +1043,10 @@ EXPORTER = Exporter(
     help="""Write a printable study guide, worksheet or answer key as PDF, HTML or Markdown.
 
     A study guide lists each question by topic with its answer, explanation and sources. A
-    worksheet has numbered questions with lettered choices and space to write, and no answers.
-    An answer key gives each answer with a one-line explanation, numbered and lettered exactly
-    like the worksheet made with the same --seed and selection; the key prints its seed.
+    worksheet has numbered questions with lettered choices and space to write, and no answers,
+    in an order that prints no answer near its question. An answer key opens with a grid of all
+    the answers, then gives each with a one-line explanation, numbered and lettered exactly like
+    the worksheet made with the same --seed and selection; both print the seed in the footer.
 
     --versions N writes exam versions with the questions and choices in a different order:
     -o exam.pdf gives exam-A.pdf, exam-A-key.pdf, exam-B.pdf, exam-B-key.pdf and so on.
@@ -824,7 +1063,7 @@ EXPORTER = Exporter(
         Option("format", "Output format  [default: from the file suffix]", type="choice", choices=FORMATS),
         Option(
             "seed",
-            "Shuffles the choices; a worksheet and key with the same seed and selection match.",
+            "Orders the questions and choices; a worksheet and key with the same seed and selection match.",
             type="seed",
             default=DEFAULT_SEED,
             show_default=True,

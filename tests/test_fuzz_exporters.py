@@ -35,7 +35,8 @@ from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from exporters.anki import export_anki
-from exporters.handout import Handout, HandoutKind, build_handout, first_sentence, render
+from exporters.common import prompt_for_card
+from exporters.handout import Handout, HandoutKind, build_handout, key_explanation, render
 from sciatica_quiz.errors import BankError
 from sciatica_quiz.grading import Layout, check, correct_input, normalise
 from sciatica_quiz.loader import load_library
@@ -332,8 +333,15 @@ def nfc(text: str) -> str:
 
 def anki_strings(q: Question, citation: str) -> tuple[list[str], list[str]]:
     """Return the texts a card's front and back must show, flattened."""
-    front = [q.prompt, q.case or "", *choice_texts(q), *(p for pair in pair_tuples(q) for p in pair)]
-    back = [*front, q.explanation, citation, *accepted_of(q)]
+    # The card drops an instruction its label already gives, shows the main typed answer (a few
+    # variants at most) and one short line per source.
+    front = [
+        prompt_for_card(q),
+        q.case or "",
+        *choice_texts(q),
+        *(p for pair in pair_tuples(q) for p in pair),
+    ]
+    back = [*front, q.explanation, citation, *accepted_of(q)[:1]]
     if isinstance(q, Cloze):
         front += cloze_plain(q)
         back.append(revealed(q))
@@ -359,7 +367,7 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
             assert col.note_count() == report.notes == len(library.questions)
             assert col.card_count() == report.cards == cards
             notes = {col.get_note(nid)["Id"]: col.get_note(nid) for nid in col.find_notes("")}
-            citation = library.sources["fuzz-source"].citation()
+            citation = library.sources["fuzz-source"].short_citation()
             for q in library.questions:
                 front_strings, back_strings = anki_strings(q, citation)
                 for card in notes[q.uid].cards():
@@ -384,7 +392,7 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
 def handout_strings(q: Question, kind: HandoutKind) -> list[str]:
     """Return the bank text a handout of this kind must show for a question, flattened."""
     if kind is HandoutKind.ANSWER_KEY:
-        strings = [first_sentence(q.explanation), *accepted_of(q), *correct_texts(q)]
+        strings = [key_explanation(q), *accepted_of(q), *correct_texts(q)]
         if isinstance(q, Cloze):
             strings += [b.answer for b in blanks_of(q)]
         return [flat(s) for s in strings if flat(s)]
