@@ -5,8 +5,9 @@
 object itself, to offer another format. Modules are imported only when their format is used, so
 the command line starts without them.
 
-The public entry points are importable from here: `export_anki`, `build_handout`,
-`write_handouts`, and the registry's `Exporter`, `Option`, `ExportReport`, `load_exporter`.
+The public entry points are importable from here: `export_anki`, `export_canvas`,
+`export_kahoot`, `build_handout`, `write_handouts`, and the registry's `Exporter`, `Option`,
+`ExportReport`, `load_exporter`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from exporters.anki import export_anki
+    from exporters.canvas import export_canvas
     from exporters.common import Exporter, ExportReport, Option
     from exporters.handout import build_handout, render, write_handouts
+    from exporters.kahoot import export_kahoot
 
 EXPORTERS: dict[str, Exporter | str] = {
     "anki": "exporters.anki",
+    "canvas": "exporters.canvas",
     "handout": "exporters.handout",
+    "kahoot": "exporters.kahoot",
 }
 
 __all__ = [
@@ -31,12 +36,16 @@ __all__ = [
     "Option",
     "build_handout",
     "export_anki",
+    "export_canvas",
+    "export_kahoot",
     "load_exporter",
     "render",
     "write_handouts",
 ]
 _LAZY = {
     "export_anki": "exporters.anki",
+    "export_canvas": "exporters.canvas",
+    "export_kahoot": "exporters.kahoot",
     "build_handout": "exporters.handout",
     "write_handouts": "exporters.handout",
     "render": "exporters.handout",
