@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 EXPORTERS: dict[str, Exporter | str] = {
     "anki": "exporters.anki",
     "canvas": "exporters.canvas",
+    "gift": "exporters.gift",
     "handout": "exporters.handout",
     "kahoot": "exporters.kahoot",
+    "moodle": "exporters.moodle",
 }
 
 __all__ = [
