@@ -42,7 +42,6 @@ from exporters.common import (
     write_failed,
 )
 from sciatica_quiz.errors import ExportError
-from sciatica_quiz.grading import normalise
 from sciatica_quiz.model import LETTERS as LOWER_LETTERS
 from sciatica_quiz.model import (
     Cloze,
@@ -296,12 +295,24 @@ def _matching_answer(q: Matching, rights: list[str]) -> str:
     )
 
 
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _variant_key(answer: str) -> str:
+    """Return what an accepted answer says beyond letter case, punctuation, spacing and an article."""
+    return _NOT_WORD.sub("", _ARTICLE.sub("", answer.strip()).casefold())
+
+
 def _short_answer(q: ShortAnswer) -> str:
     # A few variants at most, and only those that differ in more than case, dashes or an article.
-    seen, also = {normalise(q.accepted[0])}, list[str]()
+    seen, also = {_variant_key(q.accepted[0])}, list[str]()
     for a in q.accepted[1:]:
-        if normalise(a) not in seen and len(also) < MAX_ALSO_ACCEPTED:
-            seen.add(normalise(a))
+        if len(also) == MAX_ALSO_ACCEPTED:
+            break
+        key = _variant_key(a)
+        if key not in seen:
+            seen.add(key)
             also.append(a)
     more = f'<div class="also">Also accepted: {escape("; ".join(also))}</div>' if also else ""
     return f'<div class="verdict">{escape(q.accepted[0])}</div>{more}'

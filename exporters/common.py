@@ -107,17 +107,27 @@ class Exporter:
 def derangement(items: Sequence[str], key: str) -> list[str]:
     """Return items in an order fixed by `key` in which none stays in its place (for two or more).
 
-    A matching column left in place would show the answer: item 1 beside A, 2 beside B.
+    A matching column left in place would show the answer: item 1 beside A, 2 beside B. The order
+    is `stable_order`'s, with each item that landed in its own place swapped with the next one:
+    with distinct items (as matching answers are) that leaves none in place, in one pass.
     """
-    import random
+    order = stable_order(items, key)
+    if len(set(items)) < len(items):  # repeated items: no swap rule holds; shuffle until one fits
+        import random
 
-    rng = random.Random(key)
-    order = list(items)
-    for _ in range(200):
-        rng.shuffle(order)
-        if all(a != b for a, b in zip(order, items, strict=True)) or len(items) < 2:
-            return order
-    return list(items[1:]) + list(items[:1])  # pragma: no cover - 200 tries always find one
+        rng = random.Random(key)
+        for _ in range(200):
+            if all(a != b for a, b in zip(order, items, strict=True)):
+                break
+            rng.shuffle(order)
+        return order
+    n = len(order)
+    if n > 1:
+        for i in range(n):
+            if order[i] == items[i]:
+                j = (i + 1) % n
+                order[i], order[j] = order[j], order[i]
+    return order
 
 
 def stable_order(items: Sequence[str], key: str) -> list[str]:

@@ -102,7 +102,9 @@ def exporter_command(exporter: Exporter) -> click.Command:
             else:
                 click.echo(f"Wrote {path}: {what}")
         if report.skipped:
-            click.echo(f"Skipped {plural(len(report.skipped), 'question')} this format cannot hold:", err=True)
+            click.echo(
+                f"Skipped {plural(len(report.skipped), 'question')} this format cannot hold:", err=True
+            )
             for uid, why in report.skipped:
                 click.echo(f"  {uid}: {why}", err=True)
         for note in report.notes:
