@@ -29,6 +29,7 @@ EXPORTERS: dict[str, Exporter | str] = {
     "handout": "exporters.handout",
     "kahoot": "exporters.kahoot",
     "moodle": "exporters.moodle",
+    "web": "exporters.web",
 }
 
 __all__ = [

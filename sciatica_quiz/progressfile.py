@@ -160,8 +160,8 @@ def _read(doc: Any, name: str, now: datetime) -> ProgressFile:
     unknown = set(doc) - TOP_KEYS
     if unknown:
         raise ProgressFileError(f"{name}: unexpected key {sorted(unknown)[0]!r} at the top level")
-    if "exported" in doc:
-        _time(doc["exported"], name, '"exported"', now)
+    if "exported" in doc:  # when the other device thought it was: any time, as long as it is one
+        _time(doc["exported"], name, '"exported"', None)
     reviews = doc.get("reviews", [])
     overrides = doc.get("overrides", [])
     for key, value in (("reviews", reviews), ("overrides", overrides)):
@@ -235,7 +235,8 @@ def _topic(value: Any, where: str, name: str) -> str:
     raise ProgressFileError(f'{name}: {where}: "topic" must be a topic id, got {_show(value)}')
 
 
-def _time(value: Any, name: str, where: str, now: datetime) -> datetime:
+def _time(value: Any, name: str, where: str, now: datetime | None) -> datetime:
+    """Read a time; given `now`, refuse one before 2000 or more than a day ahead of it."""
     if isinstance(value, str) and len(value) <= 40:
         try:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -243,7 +244,7 @@ def _time(value: Any, name: str, where: str, now: datetime) -> datetime:
             when = None
         if when is not None and when.tzinfo is not None:
             when = when.astimezone(timezone.utc)
-            if when < EARLIEST or when > now + CLOCK_SKEW:
+            if now is not None and (when < EARLIEST or when > now + CLOCK_SKEW):
                 raise ProgressFileError(f"{name}: {where}: {value} is not a time a review can have happened")
             return when
     raise ProgressFileError(

@@ -1,5 +1,8 @@
 """Make the screenshots in docs/screenshots/ from real exports of the built-in banks.
 
+Study page: the built-in banks' page (export web) in Chromium at 390×844, light and dark, each
+screen a student meets, with the clock fixed so the pictures repeat.
+
 Cards: exported to .apkg, imported into a real Anki collection, rendered by Anki, shown in headless
 Chromium as AnkiDroid shows them (390×844), light and night; each picture puts the front beside the
 back as it looks right after flipping (Anki scrolls to the answer). Handouts: exported with the CLI,
@@ -19,14 +22,18 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from cardview import VIEWPORTS, client_page, launch_browser, render_cards  # noqa: E402
+from pageview import answer, question_on_screen  # noqa: E402
 
+from exporters.web import build_page  # noqa: E402
 from sciatica_quiz.loader import load_library  # noqa: E402
+from sciatica_quiz.model import MultipleChoice, ShortAnswer  # noqa: E402
 
 # One typical card per kind, from different banks.
 CARDS = {
@@ -118,13 +125,72 @@ def handout_shots(browser: object, work: Path) -> None:
     phone = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
     phone.goto(guide.as_uri())
     top = phone.screenshot()
-    phone.evaluate("document.querySelector('.question, article, section h3')?.scrollIntoView()")
-    first = phone.screenshot()
+    phone.evaluate("document.getElementById('sources').scrollIntoView()")
+    sources = phone.screenshot()
+    shots = [("HTML study guide: contents", top), ("Its bibliography, linked from each [n]", sources)]
     out = HERE / "handout-study-guide-html-phone.png"
-    out.write_bytes(
-        side_by_side(sheet, [("HTML study guide: contents", top), ("First question", first)], night=False)
-    )
+    out.write_bytes(side_by_side(sheet, shots, night=False))
     print(out.relative_to(REPO))
+
+
+WEB_SCREENS = ("home", "question", "feedback", "study-rating", "results", "browse")
+
+
+def web_screens(page: object, library: object) -> dict[str, bytes]:
+    """Walk the study page through each screen; return a phone screenshot of each."""
+    shots: dict[str, bytes] = {}
+    p: Any = page
+    shots["home"] = p.screenshot()
+    p.click("#start-study")
+    while not isinstance(q := question_on_screen(p, library), MultipleChoice):  # type: ignore[arg-type]
+        answer(p, q, right=True)
+        p.click("#rate-good")
+    shots["question"] = p.screenshot()
+    answer(p, q, right=False)
+    p.evaluate("document.getElementById('answer-form').scrollIntoView()")
+    shots["feedback"] = p.screenshot()
+    p.click("#next")
+    q = question_on_screen(p, library)  # type: ignore[arg-type]
+    answer(p, q, right=True)
+    p.evaluate("document.querySelector('.ratings').scrollIntoView({block: 'end'})")
+    shots["study-rating"] = p.screenshot()
+    p.click(".quit")
+    p.click("#home")
+    p.click("#start-exam")
+    for n in range(10):
+        q = question_on_screen(p, library)  # type: ignore[arg-type]
+        answer(p, q, right=n % 3 != 0 or isinstance(q, ShortAnswer))
+    shots["results"] = p.screenshot()
+    p.click("#home")
+    p.click("#start-browse")
+    p.locator("details.topic summary").first.click()
+    p.locator("details.q summary").first.click()
+    shots["browse"] = p.screenshot()
+    return shots
+
+
+def web_shots(browser: object, work: Path) -> None:
+    from datetime import datetime, timezone
+
+    library = load_library()
+    page_file = work / "sciatica.html"
+    page_file.write_text(build_page(library, library.questions, "Sciatica"), encoding="utf-8")
+    width, height = VIEWPORTS["phone"]
+    sheet = browser.new_page(viewport={"width": 900, "height": 1000})  # type: ignore[attr-defined]
+    by_scheme = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.clock.set_fixed_time(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
+        page.goto(page_file.as_uri())
+        by_scheme[scheme] = web_screens(page, library)
+        context.close()
+    for name in WEB_SCREENS:
+        shots = [(f"{name.replace('-', ' ').capitalize()}, light", by_scheme["light"][name]),
+                 (f"{name.replace('-', ' ').capitalize()}, dark", by_scheme["dark"][name])]  # fmt: skip
+        out = HERE / f"web-{name}.png"
+        out.write_bytes(side_by_side(sheet, shots, night=False))
+        print(out.relative_to(REPO))
 
 
 def main() -> None:
@@ -135,6 +201,7 @@ def main() -> None:
         try:
             card_shots(browser)
             handout_shots(browser, Path(work))
+            web_shots(browser, Path(work))
         finally:
             browser.close()
 

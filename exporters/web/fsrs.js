@@ -44,6 +44,7 @@
  * API
  *   newCard(cardId?, nowMs?)            a new card: Learning, step 0, due now
  *   reviewCard(card, rating, whenMs?)   {card, log}: the card after the review; `card` is unchanged
+ *   reviewCardAt(card, rating, ms, us)  the same at a time with microseconds (a review from the CLI)
  *   preview(card, whenMs?)              {1: dueMs, 2: dueMs, 3: dueMs, 4: dueMs} for each rating
  *   retrievability(card, whenMs?)       py-fsrs get_card_retrievability
  *   cardToJSON(card)                    the text py-fsrs Card.to_json() writes for the card
@@ -874,6 +875,7 @@
     }),
     newCard,
     reviewCard,
+    reviewCardAt,
     preview,
     retrievability,
     cardToJSON,
