@@ -12,7 +12,15 @@ import yaml
 from conftest import REPO
 
 from sciatica_quiz.loader import builtin_decks_dir, load_library
-from sciatica_quiz.model import BUILTIN_TOPICS, MBLEX_AREAS, Library, Question, QuestionType
+from sciatica_quiz.model import (
+    BUILTIN_TOPICS,
+    MBLEX_AREAS,
+    Library,
+    MultipleAnswer,
+    MultipleChoice,
+    Question,
+    QuestionType,
+)
 
 LIBRARY: Library = load_library()
 QUESTIONS = LIBRARY.questions
@@ -134,3 +142,11 @@ def test_short_answers_and_cloze_are_typeable() -> None:
 )
 def test_bank_files_validate_alone(path: Path) -> None:
     assert load_library([path], builtin=False) is not None
+
+
+def test_ordered_choices_keep_their_order() -> None:
+    """Choices that are all spinal levels or numbers are listed in order, never shuffled (review: real clients 11)."""
+    ordinal = re.compile(r"(?:[CTLS]\d|\d)")
+    for q in QUESTIONS:
+        if isinstance(q, MultipleChoice | MultipleAnswer) and all(ordinal.match(t) for t in q.texts):
+            assert not q.shuffle, q.uid
