@@ -620,36 +620,21 @@ class Store:
     ) -> CardState:
         """Rate the last study answer to a question Good instead of Again ("I was right").
 
-        The card is rebuilt from its review log with that answer rated Good at the time it was
-        given, in one transaction, and the claim is recorded.
+        The card is rebuilt from its review log (in time order, as an import rebuilds it) with that
+        answer rated Good at the time it was given, in one transaction, and the claim is recorded.
         """
-        import fsrs
-
         uid = question.uid
         with self._write() as db:
-            log = db.execute(
-                "SELECT * FROM reviews WHERE bank = ? AND question = ? ORDER BY id", split_uid(uid)
-            ).fetchall()
-            if not log or log[-1]["session_id"] != session_id or log[-1]["correct"]:
+            last = db.execute(
+                "SELECT * FROM reviews WHERE bank = ? AND question = ? ORDER BY id DESC LIMIT 1",
+                split_uid(uid),
+            ).fetchone()
+            if last is None or last["session_id"] != session_id or last["correct"]:
                 raise StoreError(f"no study answer to {uid} marked wrong in this session to count as right")
-            card = fsrs.Card(card_id=_card_id(uid))
-            scheduler = self._scheduler()
-            lapses = 0
-            for r in log[:-1]:
-                lapses += r["rating"] == Rating.AGAIN and card.state is fsrs.State.Review
-                card, _ = scheduler.review_card(card, fsrs.Rating(r["rating"]), from_text(r["reviewed"]))
-            new, _ = scheduler.review_card(
-                card, fsrs.Rating(int(Rating.GOOD)), from_text(log[-1]["reviewed"])
-            )
-            due = to_text(new.due)
             db.execute(
-                "UPDATE reviews SET rating = ?, correct = 1, due = ? WHERE id = ?",
-                (int(Rating.GOOD), due, log[-1]["id"]),
+                "UPDATE reviews SET rating = ?, correct = 1 WHERE id = ?", (int(Rating.GOOD), last["id"])
             )
-            db.execute(
-                "UPDATE cards SET card = ?, due = ?, lapses = ? WHERE bank = ? AND question = ?",
-                (new.to_json(), due, lapses, *split_uid(uid)),
-            )
+            self._replay(db, uid)
             self._record_override(db, session_id, question, typed, at)
             row = db.execute("SELECT * FROM cards WHERE bank = ? AND question = ?", split_uid(uid)).fetchone()
         return _card_state(row)
