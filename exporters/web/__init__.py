@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from exporters.common import Exporter, ExportReport, Option, atomic_path, check_target, prompt_for_card
+from exporters.common import Exporter, ExportReport, Option, check_target, open_output, prompt_for_card
 from sciatica_quiz import __version__
 from sciatica_quiz.errors import ExportError
 from sciatica_quiz.model import (
@@ -168,13 +168,6 @@ def build_page(
     return out
 
 
-def default_title(library: Library, questions: Sequence[Question]) -> str:
-    """Return the page's title when none is given: "Sciatica", or the instructor's bank titles."""
-    from sciatica_quiz.selection import default_name
-
-    return default_name(library, questions)
-
-
 def write(
     library: Library,
     questions: Sequence[Question],
@@ -191,16 +184,12 @@ def write(
             option="output",
             value="sciatica.html",
         )
-    name = (title or "").strip() or default_title(library, questions)
-    page = build_page(library, questions, name, new_per_day).encode("utf-8")
-    if str(output) == "-":
-        import sys
+    from sciatica_quiz.selection import default_name
 
-        sys.stdout.buffer.write(page)
-        sys.stdout.buffer.flush()
-    else:
-        with atomic_path(output) as tmp:
-            tmp.write_bytes(page)
+    name = (title or "").strip() or default_name(library, questions)
+    page = build_page(library, questions, name, new_per_day).encode("utf-8")
+    with open_output(output) as out:
+        out.write(page)
     what = f"a study page of {plural(len(questions), 'question')} ({len(page) / 1024:.0f} KB)"
     return ExportReport(((str(output), what),))
 
