@@ -457,3 +457,18 @@ def test_a_newer_export_of_the_page_keeps_the_progress(
         assert page.evaluate("SciaticaStudyPage.reviews()")[0]["question"] == q.uid
     w.url = (tmp_path / "sciatica (1).html").as_uri()
     w.requests = [r for r in w.requests if r != old.as_uri()]
+
+
+def test_a_filter_changed_from_the_keyboard_keeps_the_focus(open_page: Any, sample_page: Path) -> None:
+    w = open_page(sample_page, DESKTOP)
+    page = w.page
+    page.locator("details.filters summary").click()
+    page.focus("#topic-anatomy")
+    page.keyboard.press("Space")  # the start screen is rebuilt with the new selection
+    assert page.evaluate("document.activeElement.id") == "topic-anatomy"
+    assert page.is_checked("#topic-anatomy")
+    page.keyboard.press("Space")  # and off again: the panel stays open, the focus stays put
+    assert page.evaluate("document.activeElement.id") == "topic-anatomy"
+    assert not page.is_checked("#topic-anatomy")
+    page.select_option("#tag", index=1)
+    assert page.evaluate("document.activeElement.id") == "tag"

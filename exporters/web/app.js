@@ -199,14 +199,14 @@
     if (saved && Array.isArray(saved.reviews)) {
       for (const r of saved.reviews) {
         try {
-          progress.reviews.push(readReview(r, "saved review"));
+          progress.reviews.push(readReview(r, "saved review", null));
         } catch (err) {
           // a damaged entry is dropped; the rest of the progress stays
         }
       }
       for (const o of saved.overrides || []) {
         try {
-          progress.overrides.push(readOverride(o, "saved claim"));
+          progress.overrides.push(readOverride(o, "saved claim", null));
         } catch (err) {
           /* as above */
         }
@@ -368,7 +368,7 @@
     if (item.correct === (rating === 1)) fail(`${where}: a right answer is rated 2, 3 or 4 and a wrong one 1, got ${rating} for a ${item.correct ? "right" : "wrong"} one`);
     const question = readUid(item.question, where);
     const topic = readTopic(item.topic, where);
-    const at = readTime(item.reviewed, `${where}: "reviewed"`, now === undefined ? Date.now() : now);
+    const at = readTime(item.reviewed, `${where}: "reviewed"`, now);
     return { question, topic, reviewed: isoText(at.ms, at.micros), ms: at.ms, micros: at.micros, rating, correct: item.correct };
   }
 
@@ -381,7 +381,7 @@
     }
     const question = readUid(item.question, where);
     const topic = readTopic(item.topic, where);
-    const at = readTime(item.claimed, `${where}: "claimed"`, now === undefined ? Date.now() : now);
+    const at = readTime(item.claimed, `${where}: "claimed"`, now);
     return { question, topic, typed, claimed: isoText(at.ms, at.micros) };
   }
 
@@ -543,7 +543,8 @@
 
   // -- the screens -------------------------------------------------------------------------------
 
-  function home(message) {
+  /** The start screen; `focusId` puts focus back on the filter just changed (the screen is rebuilt). */
+  function home(message, focusId) {
     const now = Date.now();
     const selected = pool();
     const plan = studyPlan(selected, now);
@@ -556,8 +557,9 @@
         { class: "check" },
         h("input", {
           type: "checkbox",
+          id: `topic-${t.id}`,
           checked: settings.topics.includes(t.id),
-          on: { change: (e) => toggle(settings.topics, t.id, e.target.checked) },
+          on: { change: (e) => toggle(settings.topics, t.id, e.target) },
         }),
         `${t.title} (${QUESTIONS.filter((q) => q.topic === t.id).length})`,
       ),
@@ -569,8 +571,9 @@
         { class: "check" },
         h("input", {
           type: "checkbox",
+          id: `level-${d}`,
           checked: settings.difficulties.includes(d),
-          on: { change: (e) => toggle(settings.difficulties, d, e.target.checked) },
+          on: { change: (e) => toggle(settings.difficulties, d, e.target) },
         }),
         ["", "Easier", "Medium", "Harder"][d],
       ),
@@ -599,7 +602,7 @@
       ),
       h(
         "details",
-        { class: "filters", open: !!filtersOn },
+        { class: "filters", open: !!filtersOn || !!focusId },
         h("summary", {}, "Choose topics, difficulty and tag"),
         h("fieldset", { class: "row" }, h("legend", {}, "Topics (none ticked: all)"), topicBoxes),
         h("fieldset", { class: "row" }, h("legend", {}, "Difficulty (none ticked: all)"), levelBoxes),
@@ -609,7 +612,7 @@
           h("label", { for: "tag" }, "Tag"),
           h(
             "select",
-            { id: "tag", on: { change: (e) => { settings.tag = e.target.value; saveSettings(); home(); } } },
+            { id: "tag", on: { change: (e) => { settings.tag = e.target.value; saveSettings(); home(null, "tag"); } } },
             h("option", { value: "" }, "Any tag"),
             tags.map((t) => h("option", { value: t, selected: settings.tag === t }, t)),
           ),
@@ -637,16 +640,19 @@
       ),
       h("footer", {}, `Exported ${BANK.exported} by sciatica-quiz ${BANK.version}. A study aid, not medical advice.`),
     );
+    const changed = focusId && document.getElementById(focusId);
+    if (changed) {
+      changed.focus({ preventScroll: true });
+      changed.scrollIntoView({ block: "center" });
+    }
   }
 
-  function toggle(list, value, on) {
+  function toggle(list, value, box) {
     const i = list.indexOf(value);
-    if (on && i < 0) list.push(value);
-    if (!on && i >= 0) list.splice(i, 1);
+    if (box.checked && i < 0) list.push(value);
+    if (!box.checked && i >= 0) list.splice(i, 1);
     saveSettings();
-    home();
-    const box = [...main.querySelectorAll(".filters input")].find((el) => el.parentElement.textContent.startsWith(String(value)) || false);
-    if (box) box.focus();
+    home(null, box.id);
   }
 
   function numberField(id, label, value, min, max, set) {
@@ -723,9 +729,16 @@
       return { choices: q.shuffle ? shuffled(q.choices, random) : q.choices.slice() };
     }
     if (q.type === "matching") {
+      // exporters.common.derangement's rule: any item left beside its partner swaps with the next,
+      // so none is (matching answers are distinct)
       const rights = q.pairs.map((p) => p[1]);
-      let order = shuffled(rights, random);
-      for (let tries = 0; tries < 20 && rights.length > 1 && order.some((r, i) => r === rights[i]); tries++) order = shuffled(rights, random);
+      const order = shuffled(rights, random);
+      for (let i = 0; rights.length > 1 && i < order.length; i++) {
+        if (order[i] === rights[i]) {
+          const j = (i + 1) % order.length;
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+      }
       return { rights: order };
     }
     return {};
@@ -1022,6 +1035,13 @@
     return form;
   }
 
+  /** "I was right": a button that runs `claim` and becomes the line it returns. */
+  function claimButton(claim) {
+    const button = h("button", { type: "button", id: "claim" }, "I was right");
+    button.addEventListener("click", () => button.replaceWith(h("p", { class: "small", role: "status" }, claim())));
+    return button;
+  }
+
   function claimable(q, result) {
     return !result.correct && (q.type === "short_answer" || q.type === "cloze");
   }
@@ -1108,18 +1128,12 @@
           controls.append(h("p", { class: "small" }, `Counted as “again”: back ${describeWhen(now, card.due)}.`));
           if (claimable(q, result)) {
             controls.append(
-              h("button", {
-                type: "button",
-                id: "claim",
-                on: {
-                  click: (e) => {
-                    const claimed = claimReview(q, typedOf(q, response), Date.now());
-                    s.pending.set(q.uid, claimed.due);
-                    s.right += 1;
-                    e.target.replaceWith(h("p", { class: "small", role: "status" }, `Counted as right: back ${describeWhen(Date.now(), claimed.due)}.`));
-                  },
-                },
-              }, "I was right"),
+              claimButton(() => {
+                const claimed = claimReview(q, typedOf(q, response), Date.now());
+                s.pending.set(q.uid, claimed.due);
+                s.right += 1;
+                return `Counted as right: back ${describeWhen(Date.now(), claimed.due)}.`;
+              }),
             );
           }
           controls.append(h("button", { type: "button", class: "primary", id: "next", on: { click: () => nextStudy(s) } }, "Next"));
@@ -1212,18 +1226,12 @@
         const controls = h("div", { class: "actions" });
         if (claimable(q, result)) {
           controls.append(
-            h("button", {
-              type: "button",
-              id: "claim",
-              on: {
-                click: (e) => {
-                  entry.result = Object.assign({}, result, { correct: true, claimed: true });
-                  addOverride(q, typedOf(q, response), Date.now());
-                  saveProgress();
-                  e.target.replaceWith(h("p", { class: "small", role: "status" }, "Counted as right."));
-                },
-              },
-            }, "I was right"),
+            claimButton(() => {
+              entry.result = Object.assign({}, result, { correct: true, claimed: true });
+              addOverride(q, typedOf(q, response), Date.now());
+              saveProgress();
+              return "Counted as right.";
+            }),
           );
         }
         controls.append(h("button", { type: "button", class: "primary", id: "next", on: { click: () => nextQuiz(quiz) } }, quiz.at < quiz.questions.length ? "Next" : "See results"));
