@@ -6,7 +6,6 @@ Used by the card tests and by docs/screenshots/make.py, so the screenshots show 
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -19,8 +18,6 @@ from sciatica_quiz.model import Library, Question
 
 JS_TOOLS = Path(__file__).parent / "js" / "node_modules"
 AXE = JS_TOOLS / "axe-core" / "axe.min.js"
-# Set by .ci/run: a missing browser or npm tool then fails the tests instead of skipping them.
-REQUIRE_BROWSER = os.environ.get("SCIATICA_QUIZ_REQUIRE_BROWSER") == "1"
 
 Client = Literal["phone", "desktop"]
 VIEWPORTS: dict[Client, tuple[int, int]] = {"phone": (390, 844), "desktop": (1000, 800)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner, Result
@@ -100,19 +100,28 @@ def revealed(q: Cloze) -> str:
     return "".join(s if isinstance(s, str) else s.answer for s in q.segments)
 
 
+# Set by .ci/run: a browser, Node.js or npm tool the tests need fails them when missing, never skips.
+REQUIRE_TOOLS = os.environ.get("SCIATICA_QUIZ_REQUIRE_BROWSER") == "1"
+
+
+def tool_missing(why: str) -> NoReturn:
+    """Skip the test for a missing browser, Node.js or npm tool; fail it instead where CI requires them."""
+    if REQUIRE_TOOLS:
+        pytest.fail(f"required here (SCIATICA_QUIZ_REQUIRE_BROWSER=1), but {why}", pytrace=False)
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium (Debian's package, driven by Playwright) for the tests that look at pages.
 
     Skipped where it is missing, unless SCIATICA_QUIZ_REQUIRE_BROWSER=1 (as .ci/run sets it).
     """
-    from cardview import REQUIRE_BROWSER, browser_missing, launch_browser
+    from cardview import browser_missing, launch_browser
 
     missing = browser_missing()
     if missing:
-        if REQUIRE_BROWSER:
-            pytest.fail(f"browser tests required but {missing}")
-        pytest.skip(missing)
+        tool_missing(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -124,10 +133,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def axe_script() -> str:
     """The source of axe-core from the npm registry (installed by .ci/run into tests/js)."""
-    from cardview import AXE, REQUIRE_BROWSER
+    from cardview import AXE
 
     if not AXE.exists():
-        if REQUIRE_BROWSER:
-            pytest.fail(f"{AXE} is missing: run 'npm ci --prefix tests/js'")
-        pytest.skip("axe-core is not installed: npm ci --prefix tests/js")
+        tool_missing("axe-core is not installed: npm ci --prefix tests/js")
     return AXE.read_text(encoding="utf-8")

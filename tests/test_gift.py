@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cardview import JS_TOOLS, REQUIRE_BROWSER
-from conftest import FIXTURES, SAMPLE, accepted_of, blanks_of, make_question, run
+from cardview import JS_TOOLS
+from conftest import FIXTURES, SAMPLE, accepted_of, blanks_of, make_question, run, tool_missing
 from hypothesis import assume, given, settings
 from test_fuzz_exporters import SCALE, SETTINGS, banks, load
 from test_moodle import check_feedback, expected_tags, moodle_accepts, moodle_matches, read_html, text_of
@@ -65,9 +65,7 @@ def gift_pegjs() -> Callable[[Path], Parsed]:
     if node and not (GIFT_PEGJS / "package.json").exists():
         missing = "gift-pegjs is not installed: npm ci --prefix tests/js"
     if missing:
-        if REQUIRE_BROWSER:
-            pytest.fail(f"GIFT parser tests required but {missing}")
-        pytest.skip(missing)
+        tool_missing(missing)
 
     def parse(path: Path) -> Parsed:
         out = subprocess.run(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, SAMPLE, blanks_of, choice_texts, make_question, pair_tuples, run, tool_missing
 from pypdf import PdfReader
 
 from exporters.handout import (
@@ -54,7 +54,6 @@ from sciatica_quiz.model import (
     ShortAnswer,
     topic_title,
 )
-from tests.conftest import FIXTURES, SAMPLE, blanks_of, choice_texts, make_question, pair_tuples, run
 
 MARKUP = FIXTURES / "good" / "markup.yaml"
 WHEN = date(2026, 11, 24)
@@ -840,10 +839,7 @@ def print_from_chromium(html: bytes, folder: Path) -> bytes:
     """Return the page printed to PDF by headless Chromium, as `Ctrl-P, Save as PDF` would."""
     chromium = shutil.which("chromium") or next((p for p in ("/usr/bin/chromium",) if Path(p).exists()), None)
     if chromium is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("SCIATICA_QUIZ_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required but {message}")
-        pytest.skip(message)
+        tool_missing("Chromium is not installed (apt-get install -y chromium)")
     page, out = folder / "page.html", folder / "page.pdf"
     page.write_bytes(html)
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]

@@ -27,7 +27,7 @@ from typing import Any
 
 import fsrs
 import pytest
-from conftest import REPO
+from conftest import REPO, tool_missing
 
 VECTORS = REPO / "tests" / "fixtures" / "fsrs-vectors.json"
 RUNNER = REPO / "tests" / "vectors" / "run_fsrs_vectors.js"
@@ -59,9 +59,7 @@ def run_node(*args: str, stdin: str | None = None, tz: str = "UTC") -> subproces
     """Run the runner under the machine's Node.js; skip (or fail, where required) if there is none."""
     node = shutil.which("node")
     if node is None:
-        if os.environ.get("SCIATICA_QUIZ_REQUIRE_BROWSER") == "1":
-            pytest.fail(NO_NODE, pytrace=False)
-        pytest.skip(NO_NODE)
+        tool_missing(NO_NODE)
     # TZ: the port must never look at local time, so run it where the clocks change.
     return subprocess.run(
         [node, str(RUNNER), *args],

@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-import os
 import random
 import re
 import shutil
@@ -27,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import REPO
+from conftest import REPO, tool_missing
 
 from sciatica_quiz import grading
 from sciatica_quiz.errors import InvalidAnswer
@@ -53,8 +52,6 @@ RULES = REPO / "sciatica_quiz" / "grading_rules.json"
 GRADING_JS = REPO / "exporters" / "web" / "grading.js"
 RUNNER = REPO / "tests" / "vectors" / "run_grading_vectors.js"
 GENERATOR = REPO / "tests" / "vectors" / "make_grading_tables.py"
-# Set by .ci/run: a missing Node.js then fails these tests instead of skipping them.
-REQUIRE_NODE = os.environ.get("SCIATICA_QUIZ_REQUIRE_BROWSER") == "1"
 NO_NODE = (
     "Node.js is not installed (no `node` on PATH), so the study page's grader "
     "(exporters/web/grading.js) cannot be checked against the CLI's. Install Node.js 18 or newer."
@@ -76,9 +73,7 @@ def run_node(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
     """Run the runner under the machine's Node.js; skip (or fail, if required) when there is none."""
     node = shutil.which("node")
     if node is None:
-        if REQUIRE_NODE:
-            pytest.fail(NO_NODE, pytrace=False)
-        pytest.skip(NO_NODE)
+        tool_missing(NO_NODE)
     return subprocess.run(
         [node, str(RUNNER), *args],
         input=stdin,
