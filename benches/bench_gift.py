@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 from bench_moodle import main  # noqa: E402
 
 from exporters import gift  # noqa: E402
+from exporters.common import question_tags  # noqa: E402
 from exporters.gift import leading_safe  # noqa: E402
 from exporters.moodle import (  # noqa: E402
     answer_percents,
@@ -34,7 +35,6 @@ from exporters.moodle import (  # noqa: E402
     idnumber,
     question_html,
     question_name,
-    question_tags,
     text_html,
     wildcard_safe,
 )

@@ -33,6 +33,7 @@ from run import alternate, child_env, machine, paired_row, print_table  # noqa: 
 from synth import write_bank  # noqa: E402
 
 from exporters import moodle  # noqa: E402
+from exporters.common import question_tags  # noqa: E402
 from exporters.moodle import (  # noqa: E402
     PARENT_DESCRIPTION,
     answer_percents,
@@ -46,7 +47,6 @@ from exporters.moodle import (  # noqa: E402
     idnumber,
     question_html,
     question_name,
-    question_tags,
     text_html,
     topic_descriptions,
     wildcard_safe,

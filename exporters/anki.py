@@ -38,6 +38,7 @@ from exporters.common import (
     collector_paused,
     derangement,
     prompt_for_card,
+    question_tags,
     stable_order,
     write_failed,
 )
@@ -379,7 +380,7 @@ def note_fields(q: Question, citations: dict[str, str]) -> list[str]:
 
 def note_tags(q: Question) -> list[str]:
     """Return the note's tags: topic, difficulty, then the question's own tags."""
-    return list(dict.fromkeys((f"topic::{q.topic}", f"difficulty::{q.difficulty}", *q.tags)))
+    return question_tags(q.topic, q.difficulty, q.tags)
 
 
 @functools.lru_cache(maxsize=1024)

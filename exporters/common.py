@@ -32,6 +32,7 @@ __all__ = [
     "derangement",
     "open_output",
     "prompt_for_card",
+    "question_tags",
     "stable_order",
     "write_failed",
 ]
@@ -128,6 +129,12 @@ def derangement(items: Sequence[str], key: str) -> list[str]:
                 j = (i + 1) % n
                 order[i], order[j] = order[j], order[i]
     return order
+
+
+def question_tags(topic: str, difficulty: int, tags: tuple[str, ...]) -> list[str]:
+    """Return the tags every export gives a question: topic, difficulty, then its own (the MBLEx area
+    among them), each once. Plain arguments, so exporters can cache per combination."""
+    return list(dict.fromkeys((f"topic::{topic}", f"difficulty::{difficulty}", *tags)))
 
 
 def stable_order(items: Sequence[str], key: str) -> list[str]:

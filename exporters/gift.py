@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporters.common import Exporter, ExportReport, Option
+from exporters.common import Exporter, ExportReport, Option, question_tags
 from exporters.moodle import (
     answer_percents,
     by_topic,
@@ -43,7 +43,6 @@ from exporters.moodle import (
     listed,
     question_html,
     question_name,
-    question_tags,
     shared_notes,
     text_html,
     wildcard_safe,

@@ -38,6 +38,7 @@ from exporters.common import (
     check_target,
     collector_paused,
     open_output,
+    question_tags,
 )
 from sciatica_quiz.errors import ExportError
 from sciatica_quiz.model import (
@@ -152,11 +153,6 @@ def idnumber(q: Question, suffix: str = "") -> str:
         return value
     digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
     return value[: MAX_IDNUMBER - len(digest) - 1] + "~" + digest
-
-
-def question_tags(topic: str, difficulty: int, tags: tuple[str, ...]) -> list[str]:
-    """Return a question's tags: topic, difficulty, then its own (the MBLEx area among them)."""
-    return list(dict.fromkeys((f"topic::{topic}", f"difficulty::{difficulty}", *tags)))
 
 
 def tag_problem(tag: str) -> str | None:
