@@ -28,6 +28,7 @@ from typing import Any
 
 from sciatica_quiz.errors import QuizError
 from sciatica_quiz.model import SLUG
+from sciatica_quiz.store import to_text  # the store's text for a time is the file's
 
 FORMAT = "sciatica-quiz progress"
 VERSION = 1
@@ -72,28 +73,23 @@ class ProgressFile:
     overrides: tuple[OverrideRecord, ...]
 
 
-def timestamp(when: datetime) -> str:
-    """Return the file's (and the store's) text for a time: UTC, microseconds, fixed width."""
-    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 def dumps(progress: ProgressFile, exported: datetime) -> str:
     """Return the file's text: reviews and overrides in time order, one per line, stable keys."""
     reviews = [
         {
             "question": r.uid,
             "topic": r.topic,
-            "reviewed": timestamp(r.reviewed),
+            "reviewed": to_text(r.reviewed),
             "rating": r.rating,
             "correct": r.correct,
         }
         for r in sorted(progress.reviews, key=lambda r: (r.reviewed, r.uid))
     ]
     overrides = [
-        {"question": o.uid, "topic": o.topic, "typed": o.typed, "claimed": timestamp(o.claimed)}
+        {"question": o.uid, "topic": o.topic, "typed": o.typed, "claimed": to_text(o.claimed)}
         for o in sorted(progress.overrides, key=lambda o: (o.claimed, o.uid, o.typed))
     ]
-    head = json.dumps({"format": FORMAT, "version": VERSION, "exported": timestamp(exported)})[1:-1]
+    head = json.dumps({"format": FORMAT, "version": VERSION, "exported": to_text(exported)})[1:-1]
     return f"{{{head},\n{_list('reviews', reviews)},\n{_list('overrides', overrides)}\n}}\n"
 
 
