@@ -70,9 +70,9 @@ def _question(q: Question) -> dict[str, Any]:
         case ShortAnswer():
             out["accepted"] = list(q.accepted)
         case Cloze():
+            # each blank by its 0-based position among the blanks, as `blanks` lists them
             out["segments"] = [
-                s if isinstance(s, str) else {"blank": i, "hint": s.hint or ""}
-                for i, s in _numbered_segments(q)
+                s if isinstance(s, str) else {"blank": s.index - 1, "hint": s.hint or ""} for s in q.segments
             ]
             out["blanks"] = [{"answer": b.answer, "accepted": list(b.accepted)} for b in q.blanks]
             positions = {b.number: i for i, b in enumerate(q.blanks)}
@@ -88,19 +88,6 @@ def _default_prompt(q: Question) -> str:
     """Return a heading for a question without a prompt (a cloze may have none)."""
     blanks = len({b.number for b in q.blanks}) if isinstance(q, Cloze) else 1
     return "Fill in the blanks." if blanks > 1 else "Fill in the blank."
-
-
-def _numbered_segments(q: Cloze) -> list[tuple[int, Any]]:
-    """Return the cloze segments, each blank with its position among the blanks."""
-    out: list[tuple[int, Any]] = []
-    position = 0
-    for s in q.segments:
-        if isinstance(s, str):
-            out.append((-1, s))
-        else:
-            out.append((position, s))
-            position += 1
-    return out
 
 
 def page_data(
