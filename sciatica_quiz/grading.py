@@ -428,9 +428,9 @@ def grade(q: Question, response: Response) -> Grade:
             ok, meant = match_text(response.text, q.accepted)
             return Grade(ok, typos=(meant,) if meant else ())
         case Cloze():
-            positions = {b.number: i for i, b in enumerate(q.blanks)}
-            groups = [[positions[n] for n in group if n in positions] for group in q.any_order]
-            parts, typos = match_blanks(response.blanks, [b.accepted for b in q.blanks], groups)
+            parts, typos = match_blanks(
+                response.blanks, [b.accepted for b in q.blanks], q.any_order_positions
+            )
             complete = len(response.blanks) == len(q.blanks)
             return Grade(complete and all(parts), parts, typos)
         case Matching():

@@ -468,6 +468,15 @@ class Cloze(BaseQuestion):
         """Return the blanks in reading order."""
         return tuple(s for s in self.segments if isinstance(s, Blank))
 
+    @cached_property
+    def any_order_positions(self) -> tuple[tuple[int, ...], ...]:
+        """Return `any_order` as positions (0-based) in `blanks`: what the graders compare.
+
+        A blank number used more than once stands for its last blank.
+        """
+        positions = {b.number: i for i, b in enumerate(self.blanks)}
+        return tuple(tuple(positions[n] for n in group if n in positions) for group in self.any_order)
+
     @property
     def stem(self) -> str:
         blanked = "".join(s if isinstance(s, str) else _blank_text(s) for s in self.segments)

@@ -75,8 +75,7 @@ def _question(q: Question) -> dict[str, Any]:
                 s if isinstance(s, str) else {"blank": s.index - 1, "hint": s.hint or ""} for s in q.segments
             ]
             out["blanks"] = [{"answer": b.answer, "accepted": list(b.accepted)} for b in q.blanks]
-            positions = {b.number: i for i, b in enumerate(q.blanks)}
-            out["anyOrder"] = [[positions[n] for n in group if n in positions] for group in q.any_order]
+            out["anyOrder"] = [list(group) for group in q.any_order_positions]
         case Matching():
             out["pairs"] = [[p.left, p.right] for p in q.pairs]
         case _:
