@@ -39,19 +39,24 @@ class RenderedCard:
         return f"{self.uid}#{self.ord + 1}" if self.note_type.endswith("cloze") else self.uid
 
 
+def import_apkg(col: Any, path: Path) -> None:
+    """Import a package into a real Anki collection as a student does, review history included."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    options = ImportAnkiPackageOptions(with_scheduling=True)
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=options))
+
+
 def render_cards(library: Library, questions: Sequence[Question]) -> list[RenderedCard]:
     """Export the questions, import them into a fresh Anki collection and render every card."""
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.collection import Collection
 
     with tempfile.TemporaryDirectory() as work:
         package = Path(work) / "deck.apkg"
         export_anki(library, questions, package)
         col = Collection(str(Path(work) / "collection.anki2"))
         try:
-            request = ImportAnkiPackageRequest(
-                package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
-            )
-            col.import_anki_package(request)
+            import_apkg(col, package)
             out = []
             for cid in sorted(col.find_cards("")):
                 card = col.get_card(cid)

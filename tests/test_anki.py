@@ -11,7 +11,8 @@ from pathlib import Path
 
 import genanki
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import Collection
+from cardview import import_apkg
 from conftest import SAMPLE, run
 
 from exporters import anki as anki_exporter
@@ -27,11 +28,6 @@ def collection(tmp_path: Path) -> Iterator[Collection]:
     col = Collection(str(tmp_path / "collection.anki2"))
     yield col
     col.close()
-
-
-def import_apkg(col: Collection, path: Path) -> None:
-    options = ImportAnkiPackageOptions(with_scheduling=True)
-    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=options))
 
 
 def sample() -> Library:

@@ -27,7 +27,8 @@ from typing import Any
 
 import pytest
 import yaml
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.collection import Collection
+from cardview import import_apkg
 from conftest import accepted_of, blanks_of, choice_texts, correct_texts, pair_tuples, revealed, run
 from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
@@ -361,8 +362,7 @@ def test_anki_cards_show_every_field_literally(bank: dict[str, Any]) -> None:
         report = export_anki(library, library.questions, out)
         col = Collection(str(folder / "collection.anki2"))
         try:
-            options = ImportAnkiPackageOptions(with_scheduling=True)
-            col.import_anki_package(ImportAnkiPackageRequest(package_path=str(out), options=options))
+            import_apkg(col, out)
             cards = sum(len({b.number for b in blanks_of(q)}) or 1 for q in library.questions)
             assert col.note_count() == report.notes == len(library.questions)
             assert col.card_count() == report.cards == cards

@@ -252,12 +252,12 @@ def test_anki_deck_to_standard_output(tmp_path: Path) -> None:
     deck.write_bytes(result.stdout_bytes)
     with zipfile.ZipFile(deck) as zf:
         assert sorted(zf.namelist()) == ["collection.anki2", "media"]
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.collection import Collection
+    from cardview import import_apkg
 
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        options = ImportAnkiPackageOptions(with_scheduling=True)
-        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(deck), options=options))
+        import_apkg(col, deck)
         assert col.note_count() == 6
     finally:
         col.close()
